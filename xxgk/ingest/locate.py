@@ -1,0 +1,254 @@
+"""Find the template's tables in a token stream and read every cell, driven by the catalog.
+
+Rows are found in template order: for each row, the first token after the previous row whose
+label names it and which has values after it in its row (or, when a converter wrapped the label,
+at the start of the next row). Matching in order keeps short labels (其他, 总计) from matching a
+column header. Table 4 is read as its value rows in order: 3 blocks × 5 columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xxgk.ingest.model import Document, ParsedCell, Problem, Token
+from xxgk.ingest.values import is_value_text, read_value
+from xxgk.template.catalog import Column, Row, Table, TemplateFormat
+from xxgk.template.labels import label_key, matches
+
+_MAX_LABEL = 120  # longer tokens are running text, never a row label
+
+
+@dataclass
+class _Stream:
+    tokens: list[Token]
+    keys: list[str]
+    row_start: dict[int, int]  # row number -> index of its first token
+    row_end: dict[int, int]  # row number -> index after its last token
+
+    @classmethod
+    def of(cls, doc: Document) -> _Stream:
+        keys = [label_key(t.text) if len(t.text) <= _MAX_LABEL else "" for t in doc.tokens]
+        start: dict[int, int] = {}
+        end: dict[int, int] = {}
+        for i, t in enumerate(doc.tokens):
+            start.setdefault(t.row, i)
+            end[t.row] = i + 1
+        return cls(doc.tokens, keys, start, end)
+
+    def find(self, keys: frozenset[str], lo: int, hi: int) -> int | None:
+        return next((i for i in range(lo, hi) if matches(self.keys[i], keys)), None)
+
+    def values_after(self, i: int) -> list[Token]:
+        """The value tokens that follow token i in its row, up to the next label."""
+        out: list[Token] = []
+        for j in range(i + 1, self.row_end[self.tokens[i].row]):
+            if not is_value_text(self.tokens[j].text):
+                break
+            out.append(self.tokens[j])
+        return out
+
+    def values_in_next_row(self, i: int, labels: frozenset[str]) -> list[Token]:
+        """Values of the row after token i's row, past any wrapped label text (not a label)."""
+        j = self.row_end[self.tokens[i].row]
+        if j >= len(self.tokens):
+            return []
+        end = self.row_end[self.tokens[j].row]
+        while j < end and not is_value_text(self.tokens[j].text):
+            if matches(self.keys[j], labels):
+                return []
+            j += 1
+        out = []
+        while j < end and is_value_text(self.tokens[j].text):
+            out.append(self.tokens[j])
+            j += 1
+        return out
+
+    def trailing_values(self, row: int) -> list[Token]:
+        """A row's values after its last label token."""
+        out: list[Token] = []
+        for j in range(self.row_end[row] - 1, self.row_start[row] - 1, -1):
+            if not is_value_text(self.tokens[j].text):
+                break
+            out.insert(0, self.tokens[j])
+        return out
+
+
+def _has_content(values: list[Token]) -> bool:
+    return any(v.text.strip() for v in values)
+
+
+@dataclass
+class _Located:
+    cells: dict[str, ParsedCell]
+    problems: list[Problem]
+
+
+def _missing(code: str) -> ParsedCell:
+    return ParsedCell(code, None, None, None, "missing")
+
+
+def _read_cells(
+    table: Table, row: Row, columns: tuple[Column, ...], values: list[Token], out: _Located
+) -> None:
+    for column, token in zip(columns, values, strict=True):
+        code = f"{table.code}.{row.code}.{column.code}"
+        v = read_value(token.text, column.kind)
+        out.cells[code] = ParsedCell(code, v.value, token.text, token.where, v.status)
+        if v.problem:
+            out.problems.append(Problem("invalid_value", v.problem, token.where, code))
+
+
+def _all_row_keys(table: Table) -> frozenset[str]:
+    return frozenset().union(*(r.keys for r in table.rows))
+
+
+def _read_rows(
+    s: _Stream,
+    table: Table,
+    lo: int,
+    hi: int,
+    widths: dict[int, tuple[Column, ...]],
+    out: _Located,
+) -> list[int]:
+    """Read a table's rows in order. `widths` maps a value count to the columns it fills
+    (per row for Table 2); returns the indices of the label tokens used."""
+    labels = _all_row_keys(table)
+    used: list[int] = []
+    cursor = lo
+    for row in table.rows:
+        allowed = widths or {len(table.row_columns(row)): table.row_columns(row)}
+        found: tuple[int, list[Token]] | None = None
+        first: int | None = None
+        i = s.find(row.keys, cursor, hi)
+        while i is not None:
+            first = i if first is None else first
+            values = s.values_after(i) or s.values_in_next_row(i, labels)
+            if _has_content(values) or len(values) in allowed:
+                found = (i, values)
+                break
+            i = s.find(row.keys, i + 1, hi)
+        if found is None:
+            where = s.tokens[first].where if first is not None else None
+            out.problems.append(
+                Problem("missing_row", f"{table.code}: no values found for {row.label}", where)
+            )
+            continue
+        i, values = found
+        used.append(i)
+        cursor = i + 1
+        columns = allowed.get(len(values))
+        if columns is None:
+            expected = " or ".join(str(n) for n in sorted(allowed))
+            out.problems.append(
+                Problem(
+                    "column_count_mismatch",
+                    f"{table.code}: {row.label} has {len(values)} values, expected {expected}: "
+                    + " ".join(v.text or "∅" for v in values),
+                    s.tokens[i].where,
+                )
+            )
+            continue
+        _read_cells(table, row, columns, values, out)
+    return used
+
+
+def _t3_widths(s: _Stream, table: Table, lo: int, first_row: int) -> dict[int, tuple[Column, ...]]:
+    """7 values: the standard columns. 8: a 小计 column too, placed where the header puts it."""
+    standard = tuple(c for c in table.columns if not c.optional)
+    subtotal = next(c for c in table.columns if c.optional)
+    header = range(lo, first_row)
+    at = next((i for i in header if s.keys[i] in subtotal.keys), None)
+    other = next((i for i in header if s.keys[i] in table.column("other_org").keys), None)
+    cut = len(standard) - 1  # after 其他, before 总计 (the usual place)
+    if at is not None and other is not None and at < other:
+        cut = 1  # a subtotal of legal persons written before their categories
+    return {
+        len(standard): standard,
+        len(standard) + 1: (*standard[:cut], subtotal, *standard[cut:]),
+    }
+
+
+def _read_t4(s: _Stream, table: Table, lo: int, hi: int, out: _Located) -> None:
+    rows = sorted({s.tokens[i].row for i in range(lo, hi)})
+    values: list[Token] = []
+    for r in rows:
+        trailing = s.trailing_values(r)
+        if _has_content(trailing):
+            values.extend(trailing)
+    n = len(table.columns)
+    if len(values) != len(table.rows) * n:
+        out.problems.append(
+            Problem(
+                "column_count_mismatch",
+                f"t4: {len(values)} values found, expected {len(table.rows) * n}: "
+                + " ".join(v.text or "∅" for v in values),
+                s.tokens[lo].where,
+            )
+        )
+        return
+    for k, row in enumerate(table.rows):
+        _read_cells(table, row, table.columns, values[k * n : (k + 1) * n], out)
+
+
+def _unknown_rows(s: _Stream, lo: int, hi: int, used: set[int], out: _Located) -> None:
+    """Rows with values whose label the catalog does not know: reported, not dropped silently."""
+    for r in sorted({s.tokens[i].row for i in range(lo, hi)}):
+        start, end = s.row_start[r], s.row_end[r]
+        if any(i in used for i in range(start, end)):
+            continue
+        label = next((i for i in range(start, end) if not is_value_text(s.tokens[i].text)), None)
+        values = s.values_after(label) if label is not None else []
+        if label is not None and _has_content(values) and s.tokens[label].in_table:
+            out.problems.append(
+                Problem(
+                    "unknown_row_label",
+                    f"row label not in the template: {s.tokens[label].text[:60]!r}",
+                    s.tokens[label].where,
+                )
+            )
+
+
+def _section_five(s: _Stream, lo: int) -> int:
+    for i in range(lo, len(s.tokens)):
+        k = s.keys[i]
+        if k.startswith("存在的主要问题") or k.startswith("其他需要报告的事项"):
+            return i
+        if not s.tokens[i].in_table and s.tokens[i].text.lstrip().startswith("五、"):
+            return i
+    return len(s.tokens)
+
+
+def locate(doc: Document, fmt: TemplateFormat) -> tuple[list[ParsedCell], list[Problem]]:
+    s = _Stream.of(doc)
+    out = _Located({}, [])
+    t2, t3, t4 = fmt.table("t2"), fmt.table("t3"), fmt.table("t4")
+    end = len(s.tokens)
+
+    t3_first = s.find(t3.rows[0].keys, 0, end)
+    t3_heading = s.find(t3.keys, 0, t3_first if t3_first is not None else end)
+    t3_lo = t3_heading if t3_heading is not None else t3_first
+    if t3_first is None or t3_lo is None:
+        out.problems.append(Problem("missing_table", "Table 3 (依申请公开) not found"))
+        t3_lo = t3_first = end
+    t2_heading = s.find(t2.keys, 0, t3_lo)
+    t2_lo = t2_heading if t2_heading is not None else 0
+
+    used = _read_rows(s, t2, t2_lo, t3_lo, {}, out)
+    if not used:
+        out.problems.append(Problem("missing_table", "Table 2 (主动公开) not found"))
+    t4_lo = s.find(t4.keys, t3_first, end)
+    t3_hi = t4_lo if t4_lo is not None else _section_five(s, t3_first)
+    if t3_first < end:
+        widths = _t3_widths(s, t3, t3_lo, t3_first)
+        used3 = _read_rows(s, t3, t3_first, t3_hi, widths, out)
+        _unknown_rows(s, t3_first, t3_hi, set(used3), out)
+    if t4_lo is None:
+        out.problems.append(Problem("missing_table", "Table 4 (行政复议、行政诉讼) not found"))
+    else:
+        _read_t4(s, t4, t4_lo, _section_five(s, t4_lo), out)
+
+    cells = [out.cells.get(c.code) or _missing(c.code) for c in fmt.cells]
+    has_subtotal = any(c.code.endswith(".legal_person_subtotal") for c in out.cells.values())
+    if not has_subtotal:  # the optional column is reported only when the report has it
+        cells = [c for c in cells if not c.code.endswith(".legal_person_subtotal")]
+    return cells, out.problems

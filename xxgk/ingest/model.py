@@ -1,0 +1,97 @@
+"""The shapes every reader produces and the parse result every consumer reads.
+
+Each reader turns its form (DOCX-extracted text, Markdown, HTML, DOCX, PDF) into a `Document`: a
+flat, reading-order list of `Token`s, each a table cell or a paragraph of running text, with the row
+it belongs to and where it was found. Table location, value rules, facts and problems are then
+written once, against this shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+class ParseError(Exception):
+    """A file that cannot be read as a report. `reason` is one line for the user."""
+
+    def __init__(self, reason: str, where: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.where = where
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    row: int  # tokens of one table row (or one line of text) share a row number
+    where: str  # "line 12", "table 3, row 4, cell 2", "page 2, line 7"
+    in_table: bool = True  # False for running text (narrative, headings)
+
+
+@dataclass
+class Document:
+    form: str  # docx_text | markdown | text | html | docx | pdf | crawler_text
+    tokens: list[Token]
+    title: str = ""  # the page or file title when the form has one
+    meta: dict[str, str] = field(default_factory=dict)  # e.g. 发布机构 from an HTML page
+
+    def paragraphs(self) -> list[Token]:
+        return [t for t in self.tokens if not t.in_table and t.text.strip()]
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # missing_table | missing_row | unknown_row_label | column_count_mismatch | ...
+    message: str
+    where: str | None = None
+    cell: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedCell:
+    code: str
+    value: int | float | None
+    raw: str | None  # the text as written; None when the cell was not found
+    where: str | None
+    status: str  # number | zero | blank | mark | invalid | missing
+    method: str = "read"  # read directly; other methods name how a value was inferred
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str  # applications_received, admin_review_cases, admin_suit_cases, fee_yuan, ...
+    value: float
+    unit: str
+    sentence: str
+    where: str
+
+
+@dataclass
+class ReportMeta:
+    body: str | None
+    year: int | None
+    template: str | None
+    source_path: str
+    form: str
+    sha256: str
+    title: str | None = None
+
+
+@dataclass
+class ParseResult:
+    report: ReportMeta
+    cells: list[ParsedCell]
+    facts: list[Fact]
+    problems: list[Problem]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "report": asdict(self.report),
+            "cells": [asdict(c) for c in self.cells],
+            "facts": [asdict(f) for f in self.facts],
+            "problems": [asdict(p) for p in self.problems],
+        }
+
+    def value(self, code: str) -> int | float | None:
+        return next((c.value for c in self.cells if c.code == code), None)

@@ -1,0 +1,87 @@
+"""Readers for text forms: DOCX-extracted text, Markdown, and plain text converted from PDF.
+
+DOCX-extracted text (the seed report's form) has one table cell per tab-prefixed line, a cell's
+wrapped text on the following untabbed lines, rows separated by blank lines and merged cells as
+empty tab lines. Markdown has `| a | b |` rows. Plain text has a row's label and its values on one
+line, separated by spaces. All three become the same token stream.
+"""
+
+from __future__ import annotations
+
+import re
+
+from xxgk.ingest.model import Document, Token
+from xxgk.ingest.values import is_value_text
+
+_SECTION = re.compile(r"^\s*[一二三四五六七八九十]+、")
+_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
+
+
+def looks_like_docx_text(text: str) -> bool:
+    lines = text.splitlines()
+    tabbed = sum(1 for line in lines if line.startswith("\t"))
+    return tabbed >= 40 and tabbed >= len(lines) // 4
+
+
+def looks_like_markdown(text: str) -> bool:
+    return sum(1 for line in text.splitlines() if _MD_SEPARATOR.match(line)) >= 2
+
+
+def read_docx_text(text: str) -> Document:
+    tokens: list[Token] = []
+    row = 0
+    in_row = False  # inside a run of cell lines not yet closed by a blank line
+    cell_open = False  # the previous line was a cell, so an untabbed line continues it
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() and not line.startswith("\t"):
+            if in_row:
+                row += 1
+            in_row = cell_open = False
+            continue
+        if line.startswith("\t"):
+            if not in_row:
+                row += 1
+                in_row = True
+            tokens.append(Token(line.strip(), row, f"line {number}"))
+            cell_open = True
+        elif cell_open and not _SECTION.match(line):
+            last = tokens[-1]
+            tokens[-1] = Token(last.text + line.strip(), last.row, last.where)
+        else:
+            row += 1
+            tokens.append(Token(line.strip(), row, f"line {number}", in_table=False))
+            in_row = cell_open = False
+    return Document(form="docx_text", tokens=tokens)
+
+
+def split_line(line: str) -> tuple[str, list[str]]:
+    """A plain-text table line: its label and the values that trail it ("规章 0 0 0")."""
+    parts = line.split()
+    values: list[str] = []
+    while parts and is_value_text(parts[-1]):
+        values.insert(0, parts.pop())
+    return " ".join(parts), values
+
+
+def read_lines(text: str, form: str) -> Document:
+    """Markdown or plain text: pipe rows become cells, other lines a label and trailing values."""
+    tokens: list[Token] = []
+    for row, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or _MD_SEPARATOR.match(stripped):
+            continue
+        where = f"line {row}"
+        if stripped.startswith("|"):
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            tokens.extend(Token(c, row, f"{where}, cell {i}") for i, c in enumerate(cells, start=1))
+            continue
+        stripped = _MD_HEADING.sub("", stripped)
+        label, values = split_line(stripped)
+        if not values:
+            tokens.append(Token(stripped, row, where, in_table=False))
+            continue
+        if label:
+            tokens.append(Token(label, row, where))
+        tokens.extend(Token(v, row, f"{where}, value {i}") for i, v in enumerate(values, 1))
+    return Document(form=form, tokens=tokens)
