@@ -22,21 +22,36 @@ _MAX_LABEL = 120  # longer tokens are running text, never a row label
 class _Stream:
     tokens: list[Token]
     keys: list[str]
+    joined: list[str]  # a wrapped label: the previous line's text + this row's first token
     row_start: dict[int, int]  # row number -> index of its first token
     row_end: dict[int, int]  # row number -> index after its last token
 
     @classmethod
     def of(cls, doc: Document) -> _Stream:
-        keys = [label_key(t.text) if len(t.text) <= _MAX_LABEL else "" for t in doc.tokens]
+        tokens = doc.tokens
+        keys = [label_key(t.text) if len(t.text) <= _MAX_LABEL else "" for t in tokens]
+        joined = [""] * len(tokens)
         start: dict[int, int] = {}
         end: dict[int, int] = {}
-        for i, t in enumerate(doc.tokens):
+        for i, t in enumerate(tokens):
             start.setdefault(t.row, i)
             end[t.row] = i + 1
-        return cls(doc.tokens, keys, start, end)
+            prev = tokens[i - 1] if i else None
+            if prev and prev.row != t.row and keys[i - 1] and keys[i] and not (
+                is_value_text(prev.text) or is_value_text(t.text)
+            ):
+                joined[i] = keys[i - 1] + keys[i]
+        return cls(tokens, keys, joined, start, end)
 
     def find(self, keys: frozenset[str], lo: int, hi: int) -> int | None:
-        return next((i for i in range(lo, hi) if matches(self.keys[i], keys)), None)
+        return next(
+            (
+                i
+                for i in range(lo, hi)
+                if matches(self.keys[i], keys) or (self.joined[i] and matches(self.joined[i], keys))
+            ),
+            None,
+        )
 
     def values_after(self, i: int) -> list[Token]:
         """The value tokens that follow token i in its row, up to the next label."""

@@ -56,6 +56,9 @@ class ParsedCell:
     where: str | None
     status: str  # number | zero | blank | mark | invalid | missing
     method: str = "read"  # read directly; other methods name how a value was inferred
+    # ids of the rules (xxgk/template/rules.yaml) whose constraints decided an inferred value:
+    # such a cell is never evidence that those same rules hold (checks: not assessable)
+    inferred_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

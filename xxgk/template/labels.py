@@ -46,6 +46,6 @@ def matches(text_key: str, keys: frozenset[str]) -> bool:
     if text_key in keys:
         return True
     return any(
-        (len(k) >= 6 and text_key.startswith(k)) or (len(text_key) >= 8 and k.startswith(text_key))
+        (len(k) >= 6 and text_key.startswith(k)) or (len(text_key) >= 6 and k.startswith(text_key))
         for k in keys
     )

@@ -57,11 +57,14 @@ def read_docx_text(text: str) -> Document:
 
 def split_line(line: str) -> tuple[str, list[str]]:
     """A plain-text table line: its label and the values that trail it ("规章 0 0 0")."""
-    parts = line.split()
+    parts = re.split(r"(\s+)", line.strip())  # keep the spaces, so the label keeps its columns
     values: list[str] = []
-    while parts and is_value_text(parts[-1]):
+    while len(parts) >= 3 and is_value_text(parts[-1]):
         values.insert(0, parts.pop())
-    return " ".join(parts), values
+        parts.pop()
+    if len(parts) == 1 and is_value_text(parts[0]):
+        values.insert(0, parts.pop())
+    return "".join(parts), values
 
 
 def read_lines(text: str, form: str) -> Document:
@@ -81,7 +84,9 @@ def read_lines(text: str, form: str) -> Document:
         if not values:
             tokens.append(Token(stripped, row, where, in_table=False))
             continue
-        if label:
-            tokens.append(Token(label, row, where))
+        # a layout-preserving converter puts a group label and a row label in columns
+        # ("三、本年度   （一）予以公开   3 0 ..."): two or more spaces separate cells
+        for i, part in enumerate(p for p in re.split(r"\s{2,}|\u3000+", label) if p):
+            tokens.append(Token(part, row, f"{where}, cell {i + 1}"))
         tokens.extend(Token(v, row, f"{where}, value {i}") for i, v in enumerate(values, 1))
     return Document(form=form, tokens=tokens)
