@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from text_builder import LAYOUTS, known_values, render
+
 from xxgk.ingest.parse import parse_bytes
 from xxgk.template.catalog import formats
 
@@ -30,8 +30,9 @@ def test_unknown_row_label_is_reported() -> None:
         "四、结转下年度继续办理", "四、结转下年度继续办理 0 0 0 0 0 0 0\n五、另行统计的申请"
     )
     result = parse_bytes(text.encode(), "x.txt")
-    assert any(p.kind == "unknown_row_label" and "另行统计" in p.message
-               for p in result.problems), result.problems
+    assert any(
+        p.kind == "unknown_row_label" and "另行统计" in p.message for p in result.problems
+    ), result.problems
 
 
 def test_a_row_with_a_missing_value_is_not_guessed() -> None:
@@ -42,6 +43,8 @@ def test_a_row_with_a_missing_value_is_not_guessed() -> None:
     text = text.replace(line, line.rsplit(" ", 1)[0])  # 6 values instead of 7
     result = parse_bytes(text.encode(), "x.txt")
     cells = {c.code: c for c in result.cells}
-    assert all(cells[f"t3.carried_over.{c}"].status == "missing" for c in ("natural_person", "total"))
-    assert any(p.kind == "column_count_mismatch" and "上年结转" in p.message
-               for p in result.problems)
+    for column in ("natural_person", "total"):
+        assert cells[f"t3.carried_over.{column}"].status == "missing"
+    assert any(
+        p.kind == "column_count_mismatch" and "上年结转" in p.message for p in result.problems
+    )

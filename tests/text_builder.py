@@ -27,8 +27,12 @@ def known_values(fmt: TemplateFormat, seed: int, subtotal: bool = False) -> dict
 
 def render(fmt: TemplateFormat, values: dict[str, int | float], layout: str) -> str:
     year = fmt.first_year + 1  # 2020 for the trial format, 2022 for the 2021 one
-    lines = [f"某某县交通运输局{year}年政府信息公开工作年度报告", "一、总体情况",
-             "本年度依法依规做好政府信息公开工作。", "二、主动公开政府信息情况"]
+    lines = [
+        f"某某县交通运输局{year}年政府信息公开工作年度报告",
+        "一、总体情况",
+        "本年度依法依规做好政府信息公开工作。",
+        "二、主动公开政府信息情况",
+    ]
     t2, t3, t4 = fmt.table("t2"), fmt.table("t3"), fmt.table("t4")
     for row in t2.rows:
         lines.append("信息内容 " + " ".join(t2.column(c).label for c in row.column_codes))
@@ -36,7 +40,8 @@ def render(fmt: TemplateFormat, values: dict[str, int | float], layout: str) -> 
         lines.append(f"{row.label} " + " ".join(str(v) for v in cells))
     lines += ["三、收到和处理政府信息公开申请情况", "申请人情况 自然人 法人或其他组织 总计"]
     columns = [c for c in t3.columns if layout == "subtotal" or not c.optional]
-    lines.append("商业企业 科研机构 社会公益组织 法律服务机构 其他" + (" 小计" if layout == "subtotal" else ""))
+    header = "商业企业 科研机构 社会公益组织 法律服务机构 其他"
+    lines.append(header + (" 小计" if layout == "subtotal" else ""))
     for i, row in enumerate(t3.rows):
         vals = " ".join(str(values[f"t3.{row.code}.{c.code}"]) for c in columns)
         label = row.label
@@ -55,9 +60,13 @@ def render(fmt: TemplateFormat, values: dict[str, int | float], layout: str) -> 
             lines.append(f"{label} {vals}")
         if i == 12:
             lines += ["- 3 -"]  # a page number between rows
-    lines += ["四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼",
-              "结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉"]
-    lines.append(" ".join(str(values[f"t4.{r.code}.{c.code}"]) for r in t4.rows
-                          for c in t4.columns))
+    lines += [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议 行政诉讼",
+        "结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉",
+    ]
+    lines.append(
+        " ".join(str(values[f"t4.{r.code}.{c.code}"]) for r in t4.rows for c in t4.columns)
+    )
     lines += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
     return "\n".join(lines) + "\n"
