@@ -29,7 +29,10 @@ class _Stream:
     @classmethod
     def of(cls, doc: Document) -> _Stream:
         tokens = doc.tokens
-        keys = [label_key(t.text) if len(t.text) <= _MAX_LABEL else "" for t in tokens]
+        keys = [
+            label_key(t.text) if len(t.text) <= _MAX_LABEL and not is_value_text(t.text) else ""
+            for t in tokens
+        ]
         joined = [""] * len(tokens)
         start: dict[int, int] = {}
         end: dict[int, int] = {}
@@ -37,8 +40,12 @@ class _Stream:
             start.setdefault(t.row, i)
             end[t.row] = i + 1
             prev = tokens[i - 1] if i else None
-            if prev and prev.row != t.row and keys[i - 1] and keys[i] and not (
-                is_value_text(prev.text) or is_value_text(t.text)
+            if (
+                prev
+                and prev.row != t.row
+                and keys[i - 1]
+                and keys[i]
+                and not (is_value_text(prev.text) or is_value_text(t.text))
             ):
                 joined[i] = keys[i - 1] + keys[i]
         return cls(tokens, keys, joined, start, end)

@@ -13,6 +13,7 @@ from xxgk.ingest.model import ParseError
 
 MAX_BYTES = 64 * 1024 * 1024  # no real report comes near this; a larger file is refused
 _HTML = re.compile(rb"<\s*(?:!doctype\s+html|html|body|table|div|p)[\s>]", re.IGNORECASE)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -70,6 +71,6 @@ def decode_text(data: bytes) -> str:
 def check_text(text: str) -> None:
     """Refuse binary garbage that happened to decode."""
     sample = text[:20000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\r\n\f") or ch == "\ufffd")
+    bad = len(_CONTROL.findall(sample))
     if bad > max(8, len(sample) // 50):
         raise ParseError("binary data, not text (control characters throughout)")

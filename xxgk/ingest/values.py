@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # a cell that says "nothing here" in words or dashes; kept in `raw`, never read as 0
 MARKS = frozenset({"/", "-", "--", "—", "——", "–", "―", "无", "不适用", "空", "×", "\\", "…"})
@@ -29,6 +30,7 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("\u3000", "")
 
 
+@lru_cache(maxsize=1 << 16)  # most cells are a handful of small numbers
 def is_value_text(text: str) -> bool:
     """Could this token be a cell value (a number, a mark, or empty), not a label?"""
     s = clean(text)
@@ -38,6 +40,7 @@ def is_value_text(text: str) -> bool:
     return bool(_PLAIN.match(s) or _GROUPED.match(s))
 
 
+@lru_cache(maxsize=1 << 16)
 def read_value(text: str, kind: str = "count") -> Value:
     """Read one cell. kind: count (non-negative integer), signed (integer), amount (decimal)."""
     s = clean(text)

@@ -6,7 +6,7 @@ Cell codes are `<table>.<row>.<column>` exactly as in the shared template contra
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import yaml
@@ -85,7 +85,7 @@ class TemplateFormat:
     def table(self, code: str) -> Table:
         return next(t for t in self.tables if t.code == code)
 
-    @property
+    @cached_property
     def cells(self) -> tuple[Cell, ...]:
         """Every cell of the format in template order, optional columns included."""
         out: list[Cell] = []
@@ -101,7 +101,7 @@ class TemplateFormat:
                     out.append(Cell(code, table.code, row, column, len(out)))
         return tuple(out)
 
-    @property
+    @cached_property
     def required_cells(self) -> tuple[Cell, ...]:
         return tuple(c for c in self.cells if not c.column.optional)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _CN_NUM = "一二三四五六七八九十"
 # numbering prefixes, stripped repeatedly: "三、" "三（一）" "（一）" "1." "1、" "(1)" "①"
@@ -24,6 +25,7 @@ def normalize_text(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=1 << 16)  # labels repeat across a batch of reports
 def label_key(text: str) -> str:
     """The words of a label: no numbering prefix, punctuation, quotes or white space."""
     s = normalize_text(text)
@@ -35,6 +37,7 @@ def label_key(text: str) -> str:
     return _NOT_WORD.sub("", s)
 
 
+@lru_cache(maxsize=1 << 16)
 def matches(text_key: str, keys: frozenset[str]) -> bool:
     """Does a token's label key name one of `keys`?
 
