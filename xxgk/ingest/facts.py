@@ -15,6 +15,7 @@ _SENTENCE = re.compile(r"[^。；;！!\n]+")
 _N = r"(\d[\d,]*(?:\.\d+)?)"
 _COUNT = r"\s*(?:件|起|宗|个)"
 _BOTH = r"行政复议[、和及与]行政诉讼"
+_RECEIVED = r"(?:收到|受理|新收|接收|收悉)"
 _SAID = r"(?:共|数量为|为)?\s*"
 
 # (fact name, pattern with the number as group 1); the first pattern that matches a sentence
@@ -32,11 +33,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("admin_suit_cases", re.compile(r"行政诉讼(?:案件)?(?:共|数量为|为)?\s*" + _N + _COUNT)),
     (
         "applications_received",
-        re.compile(
-            r"(?:收到|受理|新收|接收|收悉)[^。；，]{0,16}?(?:政府)?信息公开申请(?:共|数量为|为)?\s*"
-            + _N
-            + _COUNT
-        ),
+        # 收到政府信息公开申请 N 件 / 受理申请 N 件 / 共收到依申请信息公开 N 件
+        re.compile(_RECEIVED + r"[^。；，]{0,16}?申请[^。；，\d]{0,8}?" + _N + _COUNT),
     ),
     (
         "applications_handled",
