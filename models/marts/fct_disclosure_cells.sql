@@ -1,0 +1,52 @@
+-- One row per report × cell code: the landed cell placed in its table, row and column.
+
+with
+
+cells as (
+    select * from {{ ref('stg_landing__cells') }}
+),
+
+reports as (
+    select * from {{ ref('dim_reports') }}
+),
+
+catalog as (
+    select * from {{ ref('dim_cells') }}
+),
+
+final as (
+    select
+        ----------  ids
+        cells.report_id,
+        cells.cell_code,
+        catalog.cell_id,
+        reports.body_id,
+
+        ----------  strings
+        reports.body,
+        reports.template,
+        catalog.table_code,
+        catalog.row_code,
+        catalog.column_code,
+        cells.value_status,
+        cells.raw_text,
+        cells.source_locator,
+        cells.value_method,
+
+        ----------  numerics
+        reports.report_year,
+        cells.value,
+        catalog.position as cell_position,
+
+        ----------  booleans
+        coalesce(catalog.is_optional, false) as is_optional
+
+    from cells
+    inner join reports
+        on cells.report_id = reports.report_id
+    left join catalog
+        on reports.template = catalog.template
+        and cells.cell_code = catalog.cell_code
+)
+
+select * from final
