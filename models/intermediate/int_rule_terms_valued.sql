@@ -54,7 +54,12 @@ valued as (
             else cast(rule_terms.constant_value as {{ dbt.type_numeric() }})
         end as term_value,
         case rule_terms.term_kind
-            when 'cell' then coalesce(cells.value_status, 'missing')
+            -- a value the parser inferred with this very rule is no evidence that it holds
+            when 'cell' then case
+                when cells.inferred_from like {{ dbt.concat(["'%,'", "contexts.rule_id", "',%'"]) }}
+                    then 'inferred_by_rule'
+                else coalesce(cells.value_status, 'missing')
+            end
             when 'fact' then case when facts.value is null then 'missing' else 'number' end
             when 'measure'
                 then case when measures.measure_value is null then 'missing' else 'number' end

@@ -19,6 +19,7 @@ renamed as (
         source.source_locator,
         source.value_status,
         source.value_method,
+        source.inferred_from,
 
         ----------  numerics
         cast(source.value as {{ dbt.type_numeric() }}) as value,

@@ -64,7 +64,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         [
             ("report_id", _STR), ("batch_id", _STR), ("cell_code", _STR), ("value", _FLOAT),
             ("raw_text", _STR), ("source_locator", _STR), ("value_status", _STR),
-            ("value_method", _STR), ("cell_index", _INT),
+            ("value_method", _STR), ("inferred_from", _STR), ("cell_index", _INT),
         ]
     ),
     "facts": pa.schema(
@@ -241,6 +241,8 @@ def _rows(result: ParseResult, report_id: str, batch_id: str, version: str, now:
                 "source_locator": c.where,
                 "value_status": c.status,
                 "value_method": c.method,
+                # ",rule_a,rule_b," so SQL can test membership portably with LIKE
+                "inferred_from": f",{','.join(c.inferred_from)}," if c.inferred_from else "",
                 "cell_index": i,
             }
             for i, c in enumerate(result.cells)

@@ -1,0 +1,82 @@
+"""`xxgk run [PATH...]`: the whole job, ingest → dbt build → GX checkpoint → Data Docs → findings.
+
+Each stage is the command of the same name; this one only chains them and decides the exit
+status from the findings with --fail-on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from xxgk.commands import build, check, ingest
+from xxgk.warehouse.paths import PROJECT_DIR, Home
+
+HELP = "the whole job: ingest, dbt build, GX checkpoint, Data Docs and findings"
+SAMPLES = PROJECT_DIR / "samples" / "reports"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "run",
+        help=HELP,
+        description=HELP + ". Runs `xxgk ingest PATH...` (default: the bundled sample reports), "
+        "`xxgk build --docs` and `xxgk check`, printing each stage's progress, then a summary. "
+        "Exit status: 0 done (and no finding at or above --fail-on), 1 a stage failed or a "
+        "finding at or above --fail-on, 2 bad usage. Files that cannot be parsed are reported "
+        "and skipped; they do not stop the run.",
+    )
+    p.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help=f"report files or folders ({SAMPLES})"
+    )
+    p.add_argument(
+        "--home",
+        type=Path,
+        help="where landing, warehouse and outputs live (default: $XXGK_HOME, else out/)",
+    )
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="parse N files at once")
+    p.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "never"),
+        default="error",
+        help="exit 1 when a finding of this severity or worse exists (default: error)",
+    )
+    p.set_defaults(func=run)
+
+
+def _stage(name: str, started: float) -> None:
+    print(f"xxgk run: {name} done in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    home = Home.resolve(args.home)
+    paths = args.paths or [SAMPLES]
+    common = {"home": args.home}
+    start = time.perf_counter()
+    code = ingest.run(
+        argparse.Namespace(paths=paths, jobs=args.jobs, compact=False, quiet=False, **common)
+    )
+    if code == 2:
+        return 2
+    _stage("ingest", start)
+    start = time.perf_counter()
+    if build.run(argparse.Namespace(select=None, docs=False, **common)) != 0:
+        return 1
+    _stage("dbt build", start)
+    start = time.perf_counter()
+    checked = check.run(argparse.Namespace(no_dbt_docs=False, write_suites=False, **common))
+    _stage("checks and docs", start)
+    summary = home.root / "findings.json"
+    if not summary.is_file():
+        return 1
+    totals = json.loads(summary.read_text("utf-8"))["totals"]
+    if checked != 0 and not totals["errors"]:
+        return 1  # the checks stage itself failed, not a finding
+    if args.fail_on == "error" and totals["errors"]:
+        return 1
+    if args.fail_on == "warning" and (totals["errors"] or totals["warnings"]):
+        return 1
+    return 0
