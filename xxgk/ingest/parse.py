@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from xxgk.ingest.crawler import locate_glued, looks_glued
 from xxgk.ingest.facts import find_facts
 from xxgk.ingest.locate import locate
 from xxgk.ingest.metadata import find_metadata
@@ -39,6 +40,8 @@ def read_document(data: bytes) -> Document:
         return text_reader.read_docx_text(text)
     if text_reader.looks_like_markdown(text):
         return text_reader.read_lines(text, "markdown")
+    if looks_glued(text):  # a crawler's page text: its tables' cells run together
+        return text_reader.read_lines(text, "crawler_text")
     return text_reader.read_lines(text, "text")
 
 
@@ -78,7 +81,10 @@ def parse_bytes(data: bytes, source_path: str) -> ParseResult:
             "(国办公开办函〔2019〕60号), so it has no cells to check"
         )
     fmt, problems = _choose_format(doc, meta.year)
-    cells, located = locate(doc, fmt)
+    if doc.form == "crawler_text":
+        cells, located = locate_glued(decode_text(data), fmt)
+    else:
+        cells, located = locate(doc, fmt)
     if all(c.status == "missing" for c in cells):
         raise ParseError("not a recognised annual report: none of the template's tables was found")
     problems += located
