@@ -1,0 +1,1 @@
+"""Templates and stylesheet of the offline Data Docs site (data read by `xxgk.checks.docs`)."""

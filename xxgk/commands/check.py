@@ -1,0 +1,92 @@
+"""`xxgk check`: validate the warehouse with Great Expectations, write findings, publish docs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from xxgk.warehouse.paths import PROJECT_DIR, Home
+
+HELP = "check the warehouse with Great Expectations: findings, offline Data Docs, dbt docs"
+EXPECTATIONS = PROJECT_DIR / "expectations"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "check",
+        help=HELP,
+        description=HELP + ". Runs the GX checkpoint (one validation per suite in "
+        "expectations/, over the whole warehouse HOME/xxgk.duckdb, read-only), then writes "
+        "HOME/findings.csv, findings_by_report.csv and findings.json and the warehouse tables "
+        "checks.findings and checks.findings_by_report, and publishes the Data Docs site "
+        "HOME/data_docs (self-contained: it works offline) linking the dbt docs. Exit status: 0 "
+        "no error-severity finding, 1 an error finding, a check GX could not evaluate, a stale "
+        "suite or a missing warehouse, 2 bad usage.",
+    )
+    p.add_argument(
+        "--home",
+        type=Path,
+        help="where the warehouse is and the outputs go (default: $XXGK_HOME, else out/ in "
+        "the repo)",
+    )
+    p.add_argument(
+        "--no-dbt-docs",
+        action="store_true",
+        help="do not run `dbt docs generate --static` to link the dbt docs from the site",
+    )
+    p.add_argument(
+        "--write-suites",
+        action="store_true",
+        help="only regenerate expectations/*.json from the rules catalog, then exit",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from xxgk.checks.suites import write_suites
+
+    if args.write_suites:
+        for path in write_suites(EXPECTATIONS):
+            print(f"xxgk: wrote {path}")
+        return 0
+    home = Home.resolve(args.home)
+    if not home.warehouse.is_file():
+        print(f"xxgk: no warehouse at {home.warehouse}: run `xxgk build` first", file=sys.stderr)
+        return 1
+    dbt_index = None
+    failed = False
+    if not args.no_dbt_docs:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        from xxgk.warehouse.runner import run_dbt
+
+        outcome = run_dbt(["docs", "generate", "--static"], home)
+        # dbt-duckdb keeps the file open in this process; GX must open it read-only next
+        DuckDBConnectionManager.close_all_connections()
+        if outcome.success:
+            dbt_index = home.dbt_target / "static_index.html"
+        else:
+            failed = True
+            problem = outcome.error or "; ".join(outcome.failures)
+            print(f"xxgk: dbt docs generate failed: {problem}", file=sys.stderr)
+
+    from xxgk.checks.run import run_checks
+
+    try:
+        done = run_checks(home.warehouse, home.root, EXPECTATIONS, dbt_index)
+    except RuntimeError as e:  # stale suites
+        print(f"xxgk: {e}", file=sys.stderr)
+        return 1
+    totals = done.findings.totals
+    print(
+        f"xxgk: checked {totals['reports']} reports: {totals['errors']} errors and "
+        f"{totals['warnings']} warnings in {totals['reports_with_findings']} reports "
+        f"(GX {done.seconds['validate']:.1f}s)"
+    )
+    for error in done.findings.check_errors:
+        print(f"xxgk: check could not run: {error}", file=sys.stderr)
+    for path in done.files:
+        print(f"  findings: {path}")
+    print(f"  Data Docs: {done.site / 'index.html'}")
+    return 1 if failed or totals["errors"] or totals["check_errors"] else 0
