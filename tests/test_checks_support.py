@@ -95,6 +95,7 @@ class Warehouse:
     values: dict[str, dict[str, float | None]]  # report_id -> cell code -> value
     statuses: dict[tuple[str, str], str]  # (report_id, cell code) -> status other than number
     facts: list[tuple[str, str, float, str]]  # report_id, fact_name, value, locator
+    inferred: dict[tuple[str, str], tuple[str, ...]]  # (report_id, cell code) -> rule ids
 
     def set(self, report_id: str, code: str, value: float | None, status: str = "") -> None:
         self.values[report_id][code] = value
@@ -114,7 +115,11 @@ class Warehouse:
                 raw = None if status == "missing" else ("/" if value is None else f"{value:g}")
                 head = (rid, code, body_ids[r.body], r.body, r.template, table, row, col)
                 where = f"{table} {row} {col}"
-                cells.append((*head, status, raw, where, "read", r.year, value))
+                rules = self.inferred.get((rid, code))
+                method, inferred_from = (
+                    ("inferred", f",{','.join(rules)},") if rules else ("read", "")
+                )
+                cells.append((*head, status, raw, where, method, inferred_from, r.year, value))
         frames = {
             "fct_disclosure_cells": pd.DataFrame(
                 cells,
@@ -131,6 +136,7 @@ class Warehouse:
                     "raw_text",
                     "source_locator",
                     "value_method",
+                    "inferred_from",
                     "report_year",
                     "value",
                 ],
@@ -195,10 +201,12 @@ def build(n_bodies: int, years: tuple[int, ...] = (2020, 2021, 2022), seed: int 
                 for name, value in report_facts(v).items()
             ]
             prev = v
-    return Warehouse(reports, values, {}, facts)
+    return Warehouse(reports, values, {}, facts, {})
 
 
-def _assessable(w: Warehouse, rid: str, code: str) -> float | None:
+def _assessable(w: Warehouse, rid: str, code: str, rule_id: str) -> float | None:
+    if rule_id in w.inferred.get((rid, code), ()):
+        return None  # inferred with this very rule: no evidence that it holds
     value = w.values.get(rid, {}).get(code)
     return None if w.statuses.get((rid, code)) == "missing" else value
 
@@ -242,12 +250,14 @@ def reference_failures(w: Warehouse) -> set[tuple[str, str, str, str]]:
                     contexts = [("report", None, None)]
                 for key, prev, fact in contexts:
 
-                    def side(terms, prev=prev, fact=fact, measures=measures, report=report):
+                    def side(
+                        terms, prev=prev, fact=fact, measures=measures, report=report, rule=rule
+                    ):
                         total = 0.0
                         for t in terms:
                             if t.kind == "cell":
                                 rid = prev if t.year_offset else report.report_id
-                                v = _assessable(w, rid, t.ref)
+                                v = _assessable(w, rid, t.ref, rule.id)
                             elif t.kind == "fact":
                                 v = fact
                             elif t.kind == "measure":
@@ -288,6 +298,9 @@ def faulty_warehouse() -> tuple[Warehouse, set[tuple[str, str, str, str]]]:
         cells = v["r00000_2022"]
         subtotal = sum(cells[f"t3.{row}.{c}"] for c in APPLICANTS[1:])
         cells[f"t3.{row}.legal_person_subtotal"] = subtotal + (row == "granted")
+    # a total the parser inferred from the column sums: no evidence for that rule, still for others
+    v["r00002_2021"]["t3.results_total.legal_service"] += 4
+    w.inferred[("r00002_2021", "t3.results_total.legal_service")] = ("t3_results_total",)
     twin = Report("r00003_2022b", "机关00003", 2022)  # a second report of one body and year
     w.reports.append(twin)
     v[twin.report_id] = dict(v["r00003_2022"])
@@ -302,6 +315,7 @@ def faulty_warehouse() -> tuple[Warehouse, set[tuple[str, str, str, str]]]:
         ("r00000_2022", "t3_row_legal_person_subtotal", "granted", "report"),
         ("r00003_2022", "completeness_one_report_per_body_year", "report", "report"),
         ("r00003_2022b", "completeness_one_report_per_body_year", "report", "report"),
+        ("r00002_2021", "t3_row_total", "results_total", "report"),
     }
     return w, must
 

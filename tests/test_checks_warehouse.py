@@ -28,7 +28,10 @@ def _parse_result(w: Warehouse, report: Report, path: Path) -> ParseResult:
         status = w.statuses.get((report.report_id, code)) or ("zero" if value == 0 else "number")
         raw = {"missing": None, "blank": "", "mark": "/", "invalid": "见附件"}.get(status)
         raw = f"{value:g}" if value is not None else raw
-        cells.append(ParsedCell(code, value, raw, f"{code} in {path.name}", status))
+        inferred = w.inferred.get((report.report_id, code), ())
+        method = "inferred" if inferred else "read"
+        where = f"{code} in {path.name}"
+        cells.append(ParsedCell(code, value, raw, where, status, method, inferred))
     facts = [
         Fact(name, value, "件", f"共{value:g}件。", where)
         for rid, name, value, where in w.facts

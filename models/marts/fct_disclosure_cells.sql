@@ -32,6 +32,7 @@ final as (
         cells.raw_text,
         cells.source_locator,
         cells.value_method,
+        cells.inferred_from,
 
         ----------  numerics
         reports.report_year,

@@ -14,6 +14,7 @@ import csv
 import json
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field, fields
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,10 @@ class Findings:
 
 
 def _num(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    # DuckDB sums come back as Decimal through SQLAlchemy, as floats from stored results
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    return float(value)
 
 
 def _g(value: float | None) -> str:

@@ -12,6 +12,7 @@ Importing this module registers the Expectations and their metric with GX, so su
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from great_expectations.expectations.expectation import BatchExpectation
@@ -45,7 +46,9 @@ class RuleViolationRows(QueryTable):
 
 
 def _fmt(value: Any) -> str:
-    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, float | Decimal):  # DuckDB's sums of decimals come back as Decimal
+        return f"{float(value):g}"
+    return "" if value is None else str(value)
 
 
 class RuleExpectation(BatchExpectation):
@@ -61,7 +64,9 @@ class RuleExpectation(BatchExpectation):
 
     def query(self) -> str:
         checks = [CheckInstance.parse(i) for i in self.instances]
-        return rule_query(checks, self.batch_table, sorted({c.template for c in checks}))
+        return rule_query(
+            self.rule_id, checks, self.batch_table, sorted({c.template for c in checks})
+        )
 
     def get_validation_dependencies(self, execution_engine=None, runtime_configuration=None):
         deps = super().get_validation_dependencies(execution_engine, runtime_configuration)

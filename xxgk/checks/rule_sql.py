@@ -127,8 +127,10 @@ def _values(rows: Iterable[str], indent: str = "        ") -> str:
     return (",\n" + indent).join(rows)
 
 
-def rule_query(instances: Sequence[CheckInstance], batch: str, formats_: Sequence[str]) -> str:
-    """The query checking `instances` (of one rule, whose formats are `formats_`), with
+def rule_query(
+    rule_id: str, instances: Sequence[CheckInstance], batch: str, formats_: Sequence[str]
+) -> str:
+    """The query checking `instances` of rule `rule_id` (whose formats are `formats_`), with
     `{batch}` standing for the table named `batch`.
 
     A rule is checked in contexts, as `fct_rule_checks` names them: the report itself
@@ -136,7 +138,8 @@ def rule_query(instances: Sequence[CheckInstance], batch: str, formats_: Sequenc
     of the same body for the year before (`previous:<report_id>`). Every value a term can read in
     a context (cells of the report or of the year before, a fact, a measure, a constant) is one
     `inputs` row; the small terms table picks its rows by hash join, so the cells are scanned
-    once. A side is assessable when it found a value for each of its terms.
+    once. A side is assessable when it found a value for each of its terms. A cell the parser
+    inferred with this very rule is no evidence that the rule holds: it counts as no value.
     """
     terms = [t for i in instances for t in i.terms]
     kinds = {t.kind for t in terms}
@@ -191,16 +194,18 @@ def rule_query(instances: Sequence[CheckInstance], batch: str, formats_: Sequenc
         )
     else:
         ctes.append("contexts as (\n    select report_id, 'report' as context_key from reports\n)")
+    # inferred_from lists rule ids as ",id,id,"
+    cell_value = f"if(contains(c.inferred_from, {_lit(f',{rule_id},')}), null, c.value)"
     inputs = []
     if "cell" in kinds:
         inputs.append(
-            "select x.report_id, x.context_key, 0, 'cell', c.cell_code, c.value\n"
+            f"select x.report_id, x.context_key, 0, 'cell', c.cell_code, {cell_value}\n"
             "    from contexts as x\n"
             f"    inner join {table(CELLS)} as c on c.report_id = x.report_id"
         )
     if pairs:
         inputs.append(
-            "select x.report_id, x.context_key, -1, 'cell', c.cell_code, c.value\n"
+            f"select x.report_id, x.context_key, -1, 'cell', c.cell_code, {cell_value}\n"
             "    from contexts as x\n"
             f"    inner join {table(CELLS)} as c on c.report_id = x.previous_report_id"
         )
