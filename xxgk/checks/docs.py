@@ -11,6 +11,7 @@ site is published, with the findings and the dbt docs beside it.
 
 from __future__ import annotations
 
+import json
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -21,7 +22,7 @@ import xstatic.pkg.bootstrap
 import xstatic.pkg.font_awesome
 import xstatic.pkg.jquery
 from great_expectations.render.view import DefaultJinjaIndexPageView, DefaultJinjaPageView
-from jinja2 import ChoiceLoader, FunctionLoader
+from jinja2 import ChoiceLoader, Environment, FunctionLoader
 
 SITE_FILES = resources.files("xxgk.checks.site")
 # GX templates this site replaces, by the name GX asks for
@@ -110,6 +111,14 @@ def _copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
+def _findings_page(findings_json: Path, page: Path) -> None:
+    """An HTML table of the findings, report text escaped by Jinja's autoescape."""
+    env = Environment(autoescape=True)
+    template = env.from_string(SITE_FILES.joinpath("findings.html").read_text("utf-8"))
+    data = json.loads(findings_json.read_text("utf-8"))
+    page.write_text(template.render(totals=data["totals"], findings=data["findings"]), "utf-8")
+
+
 def publish(
     site: Path, findings: tuple[Path, ...] = (), dbt_static_index: Path | None = None
 ) -> None:
@@ -123,5 +132,7 @@ def publish(
     css.write_text(SITE_FILES.joinpath("site.css").read_text("utf-8"), "utf-8")
     for path in findings:
         _copy(path, site / "findings" / path.name)
+        if path.name == "findings.json":
+            _findings_page(path, site / "findings" / "index.html")
     if dbt_static_index is not None:
         _copy(dbt_static_index, site / "dbt" / "index.html")

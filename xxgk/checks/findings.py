@@ -13,7 +13,8 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 from great_expectations.checkpoint.checkpoint import CheckpointResult
+
+from xxgk.checks.waivers import Waiver
 
 SCHEMA = "checks"
 
@@ -40,6 +43,8 @@ class Finding:
     actual: float | None
     difference: float | None
     message: str
+    waived: bool = False  # accepted in the reviewed waivers file: shown, not counted
+    waiver: str | None = None  # the waiver's reason and who accepted it
 
 
 @dataclass(frozen=True)
@@ -47,8 +52,9 @@ class ReportSummary:
     report_id: str
     body: str | None
     year: int | None
-    errors: int
+    errors: int  # waived findings not counted
     warnings: int
+    waived: int
     rules: tuple[str, ...]  # the rules that failed, sorted
 
 
@@ -60,13 +66,14 @@ class Findings:
 
     @property
     def totals(self) -> dict[str, int]:
-        by = Counter(f.severity for f in self.findings)
+        by = Counter(f.severity for f in self.findings if not f.waived)
         return {
             "reports": len(self.reports),
             "reports_with_findings": sum(1 for r in self.reports if r.errors or r.warnings),
             "findings": len(self.findings),
             "errors": by["error"],
             "warnings": by["warning"],
+            "waived": sum(f.waived for f in self.findings),
             "check_errors": len(self.check_errors),
         }
 
@@ -136,8 +143,13 @@ def _cell_finding(
     )
 
 
-def collect(result: CheckpointResult, reports: dict[str, tuple[str, int]]) -> Findings:
-    """Findings of a checkpoint run; `reports` maps every report_id to its body and year."""
+def collect(
+    result: CheckpointResult,
+    reports: dict[str, tuple[str, int]],
+    waivers: Sequence[Waiver] = (),
+) -> Findings:
+    """Findings of a checkpoint run; `reports` maps every report_id to its body and year;
+    findings a waiver covers are kept, marked waived."""
     out = Findings()
     for validation in result.run_results.values():
         suite = validation.suite_name
@@ -165,6 +177,7 @@ def collect(result: CheckpointResult, reports: dict[str, tuple[str, int]]) -> Fi
                 ]
             else:
                 out.check_errors.append(f"{suite}/{meta['rule_id']}: failed without naming reports")
+    out.findings = [_waive(f, waivers) for f in out.findings]
     out.findings.sort(key=lambda f: (f.report_id, f.severity, f.rule_id, f.instance, f.context))
     failed: dict[str, list[Finding]] = defaultdict(list)
     for f in out.findings:
@@ -174,13 +187,32 @@ def collect(result: CheckpointResult, reports: dict[str, tuple[str, int]]) -> Fi
             report_id=rid,
             body=body,
             year=year,
-            errors=sum(f.severity == "error" for f in failed[rid]),
-            warnings=sum(f.severity == "warning" for f in failed[rid]),
+            errors=sum(f.severity == "error" and not f.waived for f in failed[rid]),
+            warnings=sum(f.severity == "warning" and not f.waived for f in failed[rid]),
+            waived=sum(f.waived for f in failed[rid]),
             rules=tuple(sorted({f.rule_id for f in failed[rid]})),
         )
         for rid, (body, year) in sorted(reports.items())
     ]
     return out
+
+
+def _waive(f: Finding, waivers: Sequence[Waiver]) -> Finding:
+    match = next(
+        (w for w in waivers if w.covers(f.report_id, f.body, f.year, f.rule_id, f.instance)), None
+    )
+    return f if match is None else replace(f, waived=True, waiver=match.label)
+
+
+def unused_waivers(result: Findings, waivers: Sequence[Waiver]) -> list[Waiver]:
+    """Waivers that matched no finding: the fault was fixed, or the waiver names it wrongly."""
+    return [
+        w
+        for w in waivers
+        if not any(
+            w.covers(f.report_id, f.body, f.year, f.rule_id, f.instance) for f in result.findings
+        )
+    ]
 
 
 def read_reports(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, int]]:

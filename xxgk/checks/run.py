@@ -6,6 +6,7 @@ written back into it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
@@ -15,6 +16,7 @@ import duckdb
 from xxgk.checks import docs, findings
 from xxgk.checks.checkpoint import SITE_DIR, run_checkpoint
 from xxgk.checks.suites import load_suites
+from xxgk.checks.waivers import Waiver
 
 
 @dataclass(frozen=True)
@@ -26,10 +28,15 @@ class CheckOutcome:
 
 
 def run_checks(
-    warehouse: Path, out: Path, expectations: Path, dbt_static_index: Path | None = None
+    warehouse: Path,
+    out: Path,
+    expectations: Path,
+    dbt_static_index: Path | None = None,
+    waivers: Sequence[Waiver] = (),
 ) -> CheckOutcome:
     """Validate `warehouse` with the suites in `expectations`; results, the Data Docs site and
-    the findings go to `out`. `dbt_static_index` is dbt's `static_index.html` to link."""
+    the findings go to `out`. `dbt_static_index` is dbt's `static_index.html` to link; findings
+    that `waivers` cover are marked waived."""
     seconds = {}
     start = perf_counter()
     suites = load_suites(expectations)
@@ -37,7 +44,7 @@ def run_checks(
     seconds["validate"] = perf_counter() - start
     start = perf_counter()
     with duckdb.connect(str(warehouse)) as con:
-        found = findings.collect(result, findings.read_reports(con))
+        found = findings.collect(result, findings.read_reports(con), waivers)
         findings.store(con, found)
     files = findings.write(out, found)
     seconds["findings"] = perf_counter() - start

@@ -20,15 +20,24 @@ def register(sub: argparse._SubParsersAction) -> None:
         "expectations/, over the whole warehouse HOME/xxgk.duckdb, read-only), then writes "
         "HOME/findings.csv, findings_by_report.csv and findings.json and the warehouse tables "
         "checks.findings and checks.findings_by_report, and publishes the Data Docs site "
-        "HOME/data_docs (self-contained: it works offline) linking the dbt docs. Exit status: 0 "
-        "no error-severity finding, 1 an error finding, a check GX could not evaluate, a stale "
-        "suite or a missing warehouse, 2 bad usage.",
+        "HOME/data_docs (self-contained: it works offline) linking the dbt docs. Findings a "
+        "reviewed waivers file covers stay in every output, marked waived, and do not count "
+        "towards the exit status. Exit status: 0 no unwaived error-severity finding, 1 an error "
+        "finding, a check GX could not evaluate, a stale suite, a bad waivers file or a missing "
+        "warehouse, 2 bad usage.",
     )
     p.add_argument(
         "--home",
         type=Path,
         help="where the warehouse is and the outputs go (default: $XXGK_HOME, else out/ in "
         "the repo)",
+    )
+    p.add_argument(
+        "--waivers",
+        type=Path,
+        metavar="FILE",
+        help="reviewed waivers (rule, report, reason, who); default: $XXGK_WAIVERS, else "
+        "waivers.yaml in HOME, else in the project (see waivers.example.yaml)",
     )
     p.add_argument(
         "--no-dbt-docs",
@@ -51,6 +60,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"xxgk: wrote {path}")
         return 0
     home = Home.resolve(args.home)
+    from xxgk.checks.waivers import WaiverError, find_file, load
+
+    waivers_file = find_file(getattr(args, "waivers", None), home.root, PROJECT_DIR)
+    try:
+        waivers = load(waivers_file) if waivers_file else []
+    except WaiverError as e:
+        print(f"xxgk: {e}", file=sys.stderr)
+        return 1
     if not home.warehouse.is_file():
         print(f"xxgk: no warehouse at {home.warehouse}: run `xxgk build` first", file=sys.stderr)
         return 1
@@ -74,16 +91,21 @@ def run(args: argparse.Namespace) -> int:
     from xxgk.checks.run import run_checks
 
     try:
-        done = run_checks(home.warehouse, home.root, EXPECTATIONS, dbt_index)
+        done = run_checks(home.warehouse, home.root, EXPECTATIONS, dbt_index, waivers)
     except RuntimeError as e:  # stale suites
         print(f"xxgk: {e}", file=sys.stderr)
         return 1
     totals = done.findings.totals
     print(
         f"xxgk: checked {totals['reports']} reports: {totals['errors']} errors and "
-        f"{totals['warnings']} warnings in {totals['reports_with_findings']} reports "
+        f"{totals['warnings']} warnings in {totals['reports_with_findings']} reports, "
+        f"{totals['waived']} waived "
         f"(GX {done.seconds['validate']:.1f}s)"
     )
+    from xxgk.checks.findings import unused_waivers
+
+    for w in unused_waivers(done.findings, waivers):
+        print(f"xxgk: waiver matches no finding: {w.rule} {w.report} ({waivers_file})")
     for error in done.findings.check_errors:
         print(f"xxgk: check could not run: {error}", file=sys.stderr)
     for path in done.files:
