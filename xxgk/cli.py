@@ -10,7 +10,7 @@ import sys
 from xxgk import __version__
 
 # order is the order `xxgk --help` lists them
-COMMANDS = ("parse", "ingest", "build", "check", "run")
+COMMANDS = ("parse", "ingest", "build", "check", "run", "nightly")
 
 
 def build_parser() -> argparse.ArgumentParser:
