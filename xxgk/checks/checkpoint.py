@@ -20,6 +20,7 @@ from great_expectations.checkpoint import UpdateDataDocsAction
 from great_expectations.checkpoint.checkpoint import CheckpointResult
 from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context import FileDataContext
+from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from xxgk.checks import docs, plugin  # noqa: F401  (plugin: registers the Expectations)
 from xxgk.checks.duckdb_dialect import close_all, connection_string
@@ -40,6 +41,8 @@ RESULT_FORMAT = {
 def open_context(out: Path, dbt_docs: bool = False) -> FileDataContext:
     """The file context in `<out>/gx` with this project's offline Data Docs site only."""
     context = gx.get_context(mode="file", project_root_dir=out)
+    # GX draws a tqdm bar per expectation; xxgk prints its own progress per stage
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     for name in list(context.get_config().data_docs_sites or {}):
         context.delete_data_docs_site(name)
     context.add_data_docs_site(SITE, docs.site_config(f"../{SITE_DIR}/", dbt_docs))
