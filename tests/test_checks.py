@@ -170,6 +170,7 @@ def test_findings_are_written_as_csv_json_and_warehouse_tables(run: Checked) -> 
         "year": 2022,
         "errors": 0,
         "warnings": 0,
+        "waived": 0,
         "rules": [],
     }
     with duckdb.connect(str(run.home / "xxgk.duckdb"), read_only=True) as con:

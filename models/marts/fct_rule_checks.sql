@@ -7,58 +7,136 @@
 
 with
 
+reports as (
+    select * from {{ ref('dim_reports') }}
+),
+
 terms as (
     select
         valued.*,
-        coalesce(statuses.is_assessable, false) as is_assessable,
-        {{ dbt.concat([
-            "case when valued.sign < 0 then '-' else '' end",
-            "case when valued.year_offset = -1 then 'prev:' else '' end",
-            "case when valued.term_kind = 'constant' then cast(valued.term_value as " ~ dbt.type_string() ~ ") else valued.term_ref end",
-        ]) }} as term_label
+        reports.template,
+        coalesce(statuses.is_assessable, false) as is_assessable
     from {{ ref('int_rule_terms_valued') }} as valued
+    inner join reports
+        on valued.report_id = reports.report_id
     left join {{ ref('ref_value_statuses') }} as statuses
         on valued.term_status = statuses.value_status
 ),
 
-present_instances as (
+-- how a term is written in a side: the same for every report of a template, so labelled once
+labels as (
+    select distinct
+        template,
+        rule_id,
+        instance,
+        side,
+        reading,
+        term_position,
+        {{ dbt.concat([
+            "case when sign < 0 then '-' else '' end",
+            "case when year_offset = -1 then 'prev:' else '' end",
+            "case when term_kind = 'constant' then cast(term_value as " ~ dbt.type_string() ~ ") else term_ref end",
+        ]) }} as term_label
+    from terms
+),
+
+side_labels as (
+    select
+        template,
+        rule_id,
+        instance,
+        side,
+        reading,
+        {{ dbt.listagg("term_label", "' + '", "order by term_position") }} as side_terms
+    from labels
+    group by template, rule_id, instance, side, reading
+),
+
+absent_optional_instances as (
     select report_id, rule_id, instance, context_key
     from terms
+    where is_optional
     group by report_id, rule_id, instance, context_key
-    having
-        max(case when is_optional then 1 else 0 end) = 0
-        or sum(case when is_on_optional_column and term_status <> 'missing' then 1 else 0 end) > 0
+    having sum(case when is_on_optional_column and term_status <> 'missing' then 1 else 0 end) = 0
+),
+
+present_terms as (
+    select terms.*
+    from terms
+    left join absent_optional_instances as absent
+        on terms.report_id = absent.report_id
+        and terms.rule_id = absent.rule_id
+        and terms.instance = absent.instance
+        and terms.context_key = absent.context_key
+    where absent.report_id is null
+),
+
+-- the inputs that keep a side from being assessed, named with their status (few rows)
+unassessable_terms as (
+    select
+        present_terms.report_id,
+        present_terms.rule_id,
+        present_terms.instance,
+        present_terms.context_key,
+        present_terms.side,
+        present_terms.reading,
+        {{ dbt.listagg(
+            dbt.concat(["labels.term_label", "'='", "present_terms.term_status"]),
+            "', '",
+            "order by present_terms.term_position"
+        ) }} as unassessable_terms
+    from present_terms
+    inner join labels
+        on present_terms.template = labels.template
+        and present_terms.rule_id = labels.rule_id
+        and present_terms.instance = labels.instance
+        and present_terms.side = labels.side
+        and present_terms.reading = labels.reading
+        and present_terms.term_position = labels.term_position
+    where not present_terms.is_assessable
+    group by
+        present_terms.report_id, present_terms.rule_id, present_terms.instance,
+        present_terms.context_key, present_terms.side, present_terms.reading
+),
+
+side_values as (
+    select
+        report_id,
+        rule_id,
+        instance,
+        context_key,
+        side,
+        reading,
+        max(template) as template,
+        max(reading_label_zh) as reading_label_zh,
+        max(reading_label_en) as reading_label_en,
+        max(compared_report_id) as compared_report_id,
+        max(fact_index) as fact_index,
+        sum(sign * term_value) as side_value,
+        min(case when is_assessable then 1 else 0 end) as is_side_assessable
+    from present_terms
+    group by report_id, rule_id, instance, context_key, side, reading
 ),
 
 sides as (
     select
-        terms.report_id,
-        terms.rule_id,
-        terms.instance,
-        terms.context_key,
-        terms.side,
-        terms.reading,
-        max(terms.reading_label_zh) as reading_label_zh,
-        max(terms.reading_label_en) as reading_label_en,
-        max(terms.compared_report_id) as compared_report_id,
-        max(terms.fact_index) as fact_index,
-        sum(terms.sign * terms.term_value) as side_value,
-        min(case when terms.is_assessable then 1 else 0 end) as is_side_assessable,
-        {{ dbt.listagg("terms.term_label", "' + '", "order by terms.term_position") }} as side_terms,
-        {{ dbt.listagg(
-            "case when not terms.is_assessable then "
-            ~ dbt.concat(["terms.term_label", "'='", "terms.term_status"]) ~ " end",
-            "', '",
-            "order by terms.term_position"
-        ) }} as unassessable_terms
-    from terms
-    inner join present_instances
-        on terms.report_id = present_instances.report_id
-        and terms.rule_id = present_instances.rule_id
-        and terms.instance = present_instances.instance
-        and terms.context_key = present_instances.context_key
-    group by
-        terms.report_id, terms.rule_id, terms.instance, terms.context_key, terms.side, terms.reading
+        side_values.*,
+        side_labels.side_terms,
+        unassessable_terms.unassessable_terms
+    from side_values
+    inner join side_labels
+        on side_values.template = side_labels.template
+        and side_values.rule_id = side_labels.rule_id
+        and side_values.instance = side_labels.instance
+        and side_values.side = side_labels.side
+        and side_values.reading = side_labels.reading
+    left join unassessable_terms
+        on side_values.report_id = unassessable_terms.report_id
+        and side_values.rule_id = unassessable_terms.rule_id
+        and side_values.instance = unassessable_terms.instance
+        and side_values.context_key = unassessable_terms.context_key
+        and side_values.side = unassessable_terms.side
+        and side_values.reading = unassessable_terms.reading
 ),
 
 readings as (
@@ -112,10 +190,6 @@ ranked as (
             partition by report_id, rule_id, instance, context_key
         ) as unassessable_readings
     from readings
-),
-
-reports as (
-    select * from {{ ref('dim_reports') }}
 ),
 
 rules as (

@@ -6,8 +6,10 @@ every run, so nothing of it is committed: the only committed GX artefacts are th
 as each validation runs) and the Data Docs site is `<out>/data_docs`.
 
 The warehouse is read through GX's SQL data source with this project's read-only DuckDB
-dialect (`duckdb_dialect`), after dbt has closed the file. One validation per suite, each over a
-whole table: the cost grows with the number of reports, not with one validation per report.
+dialect (`duckdb_dialect`), after dbt has closed the file, or on the `postgres` target through
+GX's PostgreSQL data source, the models' schema first on the search path. One validation per
+suite, each over a whole table: the cost grows with the number of reports, not with one
+validation per report.
 """
 
 from __future__ import annotations
@@ -21,10 +23,13 @@ from great_expectations.checkpoint.checkpoint import CheckpointResult
 from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context import FileDataContext
 from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.datasource.fluent import SQLDatasource
 
 from xxgk.checks import docs, plugin  # noqa: F401  (plugin: registers the Expectations)
 from xxgk.checks.duckdb_dialect import close_all, connection_string
 from xxgk.checks.suites import ASSETS
+from xxgk.warehouse.postgres import PostgresWarehouse
+from xxgk.warehouse.targets import Warehouse
 
 DATASOURCE = "warehouse"
 CHECKPOINT = "xxgk"
@@ -49,17 +54,32 @@ def open_context(out: Path, dbt_docs: bool = False) -> FileDataContext:
     return context
 
 
+def data_source(context: FileDataContext, warehouse: Warehouse) -> SQLDatasource:
+    """The warehouse as GX's data source, made afresh (the home's last check may have used the
+    other target): PostgreSQL's for the `postgres` target, else the SQL data source on the
+    read-only DuckDB dialect."""
+    if DATASOURCE in context.data_sources.all():
+        context.data_sources.delete(DATASOURCE)
+    if isinstance(warehouse, PostgresWarehouse):
+        return context.data_sources.add_postgres(
+            DATASOURCE, connection_string=warehouse.settings.sqlalchemy_url()
+        )
+    return context.data_sources.add_sql(
+        DATASOURCE, connection_string=connection_string(warehouse.path)
+    )
+
+
 def add_checkpoint(
-    context: FileDataContext, warehouse: Path, suites: dict[str, dict[str, Any]]
+    context: FileDataContext, warehouse: Warehouse, suites: dict[str, dict[str, Any]]
 ) -> gx.Checkpoint:
     """The warehouse as a data source, one validation definition per suite (each over its whole
     table) and the checkpoint that runs them all and updates Data Docs."""
-    source = context.data_sources.add_or_update_sql(
-        DATASOURCE, connection_string=connection_string(warehouse)
-    )
+    source = data_source(context, warehouse)
+    pg = isinstance(warehouse, PostgresWarehouse)
+    schema = {"schema_name": warehouse.settings.schema} if pg else {}
     batches = {}
     for table in sorted(set(ASSETS.values())):
-        asset = source.add_table_asset(table, table_name=table)
+        asset = source.add_table_asset(table, table_name=table, **schema)
         batches[table] = asset.add_batch_definition_whole_table(table)
     definitions = []
     for name, data in suites.items():
@@ -85,11 +105,11 @@ def add_checkpoint(
 
 
 def run_checkpoint(
-    out: Path, warehouse: Path, suites: dict[str, dict[str, Any]], dbt_docs: bool = False
+    out: Path, warehouse: Warehouse, suites: dict[str, dict[str, Any]], dbt_docs: bool = False
 ) -> CheckpointResult:
     context = open_context(out, dbt_docs)
     checkpoint = add_checkpoint(context, warehouse, suites)
     try:
         return checkpoint.run(run_id=RunIdentifier(run_name=RUN_NAME))
     finally:
-        close_all()  # GX lets go of the file: findings are written into it next
+        close_all()  # GX lets go of a DuckDB file: findings are written into it next

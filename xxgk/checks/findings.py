@@ -5,7 +5,8 @@ identities and narrative agreement, warning for plausibility, cross-year and com
 cells involved, expected and actual values, their difference and a message in Chinese and
 English. A per-report summary counts them. They are written as CSV (UTF-8 with a byte-order mark,
 so spreadsheet programs read the Chinese), as JSON and as tables in the warehouse's `checks`
-schema. An expectation GX could not evaluate is a check error, never a pass.
+schema (a DuckDB file or a PostgreSQL database, the same columns). An expectation GX could not
+evaluate is a check error, never a pass.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import csv
 import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, astuple, dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -215,25 +216,67 @@ def unused_waivers(result: Findings, waivers: Sequence[Waiver]) -> list[Waiver]:
     ]
 
 
-def read_reports(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, int]]:
-    rows = con.execute("select report_id, body, report_year from dim_reports").fetchall()
-    return {rid: (body, year) for rid, body, year in rows}
+def read_reports(con: Any) -> dict[str, tuple[str, int]]:
+    """Every report's body and year, from a DuckDB or a psycopg2 connection to the warehouse."""
+    cur = con.cursor()
+    try:
+        cur.execute("select report_id, body, report_year from dim_reports")
+        return {rid: (body, year) for rid, body, year in cur.fetchall()}
+    finally:
+        cur.close()
 
 
 def _frame(items: list, cls: type) -> pd.DataFrame:
     return pd.DataFrame([asdict(x) for x in items], columns=[f.name for f in fields(cls)])
 
 
-def store(con: duckdb.DuckDBPyConnection, result: Findings) -> None:
-    """`checks.findings` and `checks.findings_by_report` in the warehouse, replaced."""
+def _tables(result: Findings) -> tuple[tuple[str, type, list], ...]:
+    return (
+        ("findings", Finding, result.findings),
+        ("findings_by_report", ReportSummary, result.reports),
+    )
+
+
+def store(con: Any, result: Findings) -> None:
+    """`checks.findings` and `checks.findings_by_report` in the warehouse, replaced: through a
+    DuckDB connection, or a psycopg2 one (`store_postgres`)."""
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        store_postgres(con, result)
+        return
     con.execute(f"create schema if not exists {SCHEMA}")
-    for name, frame in (
-        ("findings", _frame(result.findings, Finding)),
-        ("findings_by_report", _frame(result.reports, ReportSummary)),
-    ):
-        con.register("frame", frame)
+    for name, cls, items in _tables(result):
+        con.register("frame", _frame(items, cls))
         con.execute(f"create or replace table {SCHEMA}.{name} as select * from frame")
         con.unregister("frame")
+
+
+# PostgreSQL column types of the findings' fields (as annotated, without `| None`)
+_PG_TYPES = {
+    "str": "text",
+    "int": "bigint",
+    "float": "double precision",
+    "bool": "boolean",
+    "tuple[str, ...]": "text[]",
+}
+
+
+def store_postgres(con: Any, result: Findings) -> None:
+    """The same tables on PostgreSQL, typed as DuckDB types them, in the caller's transaction."""
+    from psycopg2.extras import execute_values
+
+    with con.cursor() as cur:
+        cur.execute(f"create schema if not exists {SCHEMA}")
+        for name, cls, items in _tables(result):
+            columns = ", ".join(
+                f"{f.name} {_PG_TYPES[str(f.type).removesuffix(' | None')]}" for f in fields(cls)
+            )
+            cur.execute(f"drop table if exists {SCHEMA}.{name}")
+            cur.execute(f"create table {SCHEMA}.{name} ({columns})")
+            rows = [
+                tuple(list(v) if isinstance(v, tuple) else v for v in astuple(item))
+                for item in items
+            ]
+            execute_values(cur, f"insert into {SCHEMA}.{name} values %s", rows, page_size=1000)
 
 
 def _csv(path: Path, items: list, cls: type) -> Path:

@@ -1,7 +1,7 @@
 """xxgk's GX plugin: Expectations that check a rule of the catalog over the whole warehouse.
 
 Each Expectation carries one rule's expanded instances (as data, in the catalog's notation) and
-turns them into one DuckDB query (`rule_sql`) that GX runs once per validation: cost grows with
+turns them into one SQL query (`rule_sql`) that GX runs once per validation: cost grows with
 the number of reports, never one validation per report. Its result lists every failed instance
 with the report (report_id, body, year), the cells involved, expected and actual values and the
 difference, which is what findings and Data Docs show.
@@ -13,6 +13,7 @@ Importing this module registers the Expectations and their metric with GX, so su
 from __future__ import annotations
 
 from decimal import Decimal
+from html import escape
 from typing import Any, ClassVar
 
 from great_expectations.expectations.expectation import BatchExpectation
@@ -110,7 +111,8 @@ class RuleExpectation(BatchExpectation):
             header = ["报告 report", "机关 body", "年度 year", "实例 instance"]
             header += ["实际 actual", "应为 expected", "差额 difference"]
             table = [
-                [r["report_id"], r["body"], r["year"], r["instance"]]
+                # GX renders table cells as markup: report text must be escaped here
+                [escape(str(r[k])) for k in ("report_id", "body", "year", "instance")]
                 + [_fmt(r[k]) for k in ("actual", "expected", "difference")]
                 for r in rows[:SHOWN_ROWS]
             ]

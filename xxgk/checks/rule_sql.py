@@ -1,4 +1,4 @@
-"""One DuckDB query per rule, written from the rule's expanded instances: the SQL GX runs.
+"""One query per rule, written from the rule's expanded instances: the SQL GX runs.
 
 The query computes the rule itself from the warehouse's cells, facts and reports, independently
 of `fct_rule_checks`, and returns one row per failed instance: the report (report_id, body,
@@ -15,6 +15,10 @@ t3.results_total.natural_person + t3.carried_forward.natural_person`; a term may
 or a number, and alternative readings of the right-hand side are separated by ` | `.
 
 Cost is linear in reports: the terms are a constant table joined once to all reports.
+
+The SQL is the subset DuckDB and PostgreSQL share (no `group by all`, `any_value`, `if`, `::double`
+or `[...]` lists; typed constants, `array[...]`, `position(... in ...)`), so one query serves
+every target and both give the same rows.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ REPORTS = "dim_reports"
 BODIES = "dim_bodies"
 # two sums this close are equal: the values are counts and yuan amounts read from text
 TOLERANCE = 1e-6
+# the type of the warehouse's values (dbt.type_numeric()), for the constants of the terms
+NUMERIC = "numeric(28,6)"
 MEASURES = ("required_cells_not_read", "reports_for_body_year")
 
 
@@ -117,6 +123,12 @@ def _lit(value: str | float | None) -> str:
     return repr(float(value))
 
 
+def _number(value: float | None) -> str:
+    """A term's constant typed as the warehouse's values, a null one too (PostgreSQL would read
+    an untyped null in `values` as text)."""
+    return f"cast({_lit(value)} as {NUMERIC})"
+
+
 def _label(term: Term) -> str:
     """How a term is named among a finding's cells: its code, `prev:`-prefixed for last year."""
     text = term.ref if term.kind == "cell" else f"{term.kind}:{term.ref}"
@@ -153,18 +165,20 @@ def rule_query(
     if facts and pairs:
         raise ValueError("a rule compares either a narrative fact or the year before, not both")
 
+    # GX puts a subquery where `{batch}` stands, and PostgreSQL wants a subquery aliased, so
+    # every table the query reads gets an alias
     def table(name: str) -> str:
         return "{batch}" if name == batch else name
 
     term_rows = [
         f"({_lit(i.template)}, {_lit(i.instance)}, {reading}, {_lit(t.kind)}, {_lit(t.ref)}, "
-        f"{t.sign}, {t.year_offset}, {_lit(t.constant)})"
+        f"{t.sign}, {t.year_offset}, {_number(t.constant)})"
         for i in instances
         for reading, side in enumerate((i.lhs, *i.readings))
         for t in side
     ]
     instance_rows = [
-        f"({_lit(i.template)}, {_lit(i.instance)}, [{', '.join(map(_lit, i.labels))}])"
+        f"({_lit(i.template)}, {_lit(i.instance)}, array[{', '.join(map(_lit, i.labels))}])"
         for i in instances
     ]
     ctes = [
@@ -173,14 +187,16 @@ def rule_query(
         "instances (template, instance, cells) as (\n"
         f"    values\n        {_values(instance_rows)}\n)",
         "term_counts as (\n"
-        "    select template, instance, reading, count(*) as n_terms from terms group by all\n)",
+        "    select template, instance, reading, count(*) as n_terms\n"
+        "    from terms\n"
+        "    group by template, instance, reading\n)",
         _reports_cte(table, with_body_key=pairs or "reports_for_body_year" in measures),
     ]
     if facts:
         ctes.append(
             "contexts as (\n"
-            "    select report_id, 'fact:' || fact_index as context_key\n"
-            f"    from {table(FACTS)}\n"
+            f"    select report_id, {_fact_key('fact_index')} as context_key\n"
+            f"    from {table(FACTS)} as f\n"
             f"    where fact_name in ({', '.join(map(_lit, facts))})\n)"
         )
     elif pairs:
@@ -195,7 +211,10 @@ def rule_query(
     else:
         ctes.append("contexts as (\n    select report_id, 'report' as context_key from reports\n)")
     # inferred_from lists rule ids as ",id,id,"
-    cell_value = f"if(contains(c.inferred_from, {_lit(f',{rule_id},')}), null, c.value)"
+    cell_value = (
+        f"case when position({_lit(f',{rule_id},')} in c.inferred_from) > 0 then null "
+        "else c.value end"
+    )
     inputs = []
     if "cell" in kinds:
         inputs.append(
@@ -211,8 +230,8 @@ def rule_query(
         )
     if facts:
         inputs.append(
-            "select report_id, 'fact:' || fact_index, 0, 'fact', fact_name, value\n"
-            f"    from {table(FACTS)}"
+            f"select report_id, {_fact_key('fact_index')}, 0, 'fact', fact_name, value\n"
+            f"    from {table(FACTS)} as f"
         )
     if measures:
         ctes += _measure_ctes(measures, table(CELLS))
@@ -222,7 +241,10 @@ def rule_query(
             "    inner join measures as m on m.report_id = x.report_id"
         )
     if "constant" in kinds:
-        inputs.append("select report_id, context_key, 0, 'constant', '', null from contexts")
+        inputs.append(
+            f"select report_id, context_key, 0, 'constant', '', cast(null as {NUMERIC})\n"
+            "    from contexts"
+        )
     ctes.append(
         "inputs (report_id, context_key, year_offset, kind, ref, value) as (\n    "
         + "\n    union all\n    ".join(inputs)
@@ -232,7 +254,7 @@ def rule_query(
         "sides as (\n"
         "    select i.report_id, i.context_key, t.instance, t.reading,\n"
         "        sum(t.sign * coalesce(t.constant, i.value)) as total,\n"
-        "        count(coalesce(t.constant, i.value)) = any_value(n.n_terms) as assessable\n"
+        "        count(coalesce(t.constant, i.value)) = max(n.n_terms) as assessable\n"
         "    from inputs as i\n"
         "    inner join reports as r on r.report_id = i.report_id\n"
         "    inner join terms as t\n"
@@ -240,7 +262,7 @@ def rule_query(
         "        and t.year_offset = i.year_offset\n"
         "    inner join term_counts as n\n"
         "        on n.template = t.template and n.instance = t.instance and n.reading = t.reading\n"
-        "    group by all\n)"
+        "    group by i.report_id, i.context_key, t.instance, t.reading\n)"
     )
     # assessable only when the left side and every reading were found with every value
     ctes.append(
@@ -248,7 +270,7 @@ def rule_query(
         "    select l.report_id, l.context_key, l.instance, l.total as actual,\n"
         "        max(r.total) filter (where r.reading = 1) as expected,\n"
         "        bool_and(l.assessable and r.assessable)\n"
-        "            and count(*) = any_value(n.n_readings) as assessable,\n"
+        "            and count(*) = max(n.n_readings) as assessable,\n"
         f"        bool_or(abs(l.total - r.total) <= {TOLERANCE}) as matches\n"
         "    from sides as l\n"
         "    inner join sides as r\n"
@@ -256,17 +278,19 @@ def rule_query(
         "        and r.instance = l.instance and r.reading > 0\n"
         "    inner join reports as p on p.report_id = l.report_id\n"
         "    inner join (\n"
-        "        select template, instance, max(reading) as n_readings from terms group by all\n"
+        "        select template, instance, max(reading) as n_readings\n"
+        "        from terms\n"
+        "        group by template, instance\n"
         "    ) as n on n.template = p.template and n.instance = l.instance\n"
         "    where l.reading = 0\n"
-        "    group by all\n)"
+        "    group by l.report_id, l.context_key, l.instance, l.total\n)"
     )
     extra, joins = "", ""
     if facts:
         extra = ", f.sentence as fact_sentence, f.source_locator as fact_locator"
         joins = (
             f"\ninner join {table(FACTS)} as f\n"
-            "    on f.report_id = k.report_id and 'fact:' || f.fact_index = k.context_key"
+            f"    on f.report_id = k.report_id and {_fact_key('f.fact_index')} = k.context_key"
         )
     return (
         "with\n"
@@ -282,13 +306,18 @@ def rule_query(
     )
 
 
+def _fact_key(index: str) -> str:
+    """The context of a narrative fact: `fact:<index>`."""
+    return f"'fact:' || cast({index} as varchar)"
+
+
 def _reports_cte(table: Callable[[str], str], with_body_key: bool) -> str:
     """Reports with their year and, where a rule compares bodies, the body's normalised name."""
     if not with_body_key:
         return (
             "reports as (\n"
             "    select report_id, body, report_year as year, template\n"
-            f"    from {table(REPORTS)}\n)"
+            f"    from {table(REPORTS)} as r\n)"
         )
     return (
         "reports as (\n"
@@ -305,7 +334,7 @@ def _measure_ctes(names: list[str], cells: str) -> list[str]:
     ctes = []
     if "required_cells_not_read" in names:
         required = " union all\n    ".join(
-            f"select {_lit(code)} as template, unnest(["
+            f"select {_lit(code)} as template, unnest(array["
             + ", ".join(_lit(c.code) for c in fmt.required_cells)
             + "]) as cell_code"
             for code, fmt in formats().items()
@@ -313,9 +342,9 @@ def _measure_ctes(names: list[str], cells: str) -> list[str]:
         ctes.append(f"required_cells as (\n    {required}\n)")
         parts.append(
             "select r.report_id, 'required_cells_not_read' as measure,\n"
-            "        count(*) filter (\n"
+            "        cast(count(*) filter (\n"
             "            where c.value_status is null or c.value_status in ('missing', 'invalid')\n"
-            "        )::double as value\n"
+            "        ) as double precision) as value\n"
             "    from reports as r\n"
             "    inner join required_cells as q on q.template = r.template\n"
             f"    left join {cells} as c\n"
@@ -325,7 +354,8 @@ def _measure_ctes(names: list[str], cells: str) -> list[str]:
     if "reports_for_body_year" in names:
         parts.append(
             "select report_id, 'reports_for_body_year' as measure,\n"
-            "        (count(*) over (partition by body_key, year))::double as value\n"
+            "        cast(count(*) over (partition by body_key, year) as double precision)\n"
+            "            as value\n"
             "    from reports\n"
             "    where body_key is not null and year is not null"
         )

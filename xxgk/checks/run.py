@@ -1,7 +1,7 @@
 """The checks stage end to end: validate the warehouse with GX, write findings, publish the site.
 
 Order matters for the DuckDB file: GX reads it read-only and lets it go before the findings are
-written back into it.
+written back into it. On PostgreSQL the findings go in through their own connection.
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
 
-import duckdb
-
 from xxgk.checks import docs, findings
 from xxgk.checks.checkpoint import SITE_DIR, run_checkpoint
 from xxgk.checks.suites import load_suites
 from xxgk.checks.waivers import Waiver
+from xxgk.warehouse.targets import Warehouse
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ class CheckOutcome:
 
 
 def run_checks(
-    warehouse: Path,
+    warehouse: Warehouse,
     out: Path,
     expectations: Path,
     dbt_static_index: Path | None = None,
@@ -43,7 +42,7 @@ def run_checks(
     result = run_checkpoint(out, warehouse, suites, dbt_docs=dbt_static_index is not None)
     seconds["validate"] = perf_counter() - start
     start = perf_counter()
-    with duckdb.connect(str(warehouse)) as con:
+    with warehouse.connect() as con:
         found = findings.collect(result, findings.read_reports(con), waivers)
         findings.store(con, found)
     files = findings.write(out, found)

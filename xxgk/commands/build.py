@@ -6,8 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from xxgk.warehouse.lock import LockHeld, hold
 from xxgk.warehouse.paths import Home
 from xxgk.warehouse.runner import build
+from xxgk.warehouse.targets import DEFAULT_TARGET, TARGET_HELP, TARGETS, warehouse_for
 
 HELP = "build the warehouse from the landing: dbt seed, run and test (dbt build)"
 
@@ -16,9 +18,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "build",
         help=HELP,
-        description=HELP + ", on the DuckDB file HOME/xxgk.duckdb, reading HOME/landing. "
-        "dbt's own progress is shown as it runs. Exit status: 0 built and every test passed, "
-        "1 a model, seed or test failed (each is listed), 2 bad usage.",
+        description=HELP + ", on the DuckDB file HOME/xxgk.duckdb (--target postgres: on a "
+        "PostgreSQL server, the landing loaded into its schema landing first), reading "
+        "HOME/landing. "
+        "dbt's own progress is shown as it runs. One command at a time uses a home: another "
+        "one running there is named and this one stops. Exit status: 0 built and every test "
+        "passed, 1 a model, seed or test failed (each is listed) or another xxgk command is "
+        "using HOME, 2 bad usage.",
     )
     p.add_argument(
         "--home",
@@ -27,14 +33,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--select", metavar="SPEC", help="dbt node selection, e.g. +fct_rule_checks")
     p.add_argument("--docs", action="store_true", help="then generate dbt docs (HOME/dbt/target)")
+    p.add_argument("--target", choices=TARGETS, default=DEFAULT_TARGET, help=TARGET_HELP)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     home = Home.resolve(args.home)
-    outcome = build(home, select=args.select, docs=args.docs)
+    try:
+        warehouse = warehouse_for(home, args.target)
+    except ValueError as e:  # bad XXGK_PG_* settings
+        print(f"xxgk: {e}", file=sys.stderr)
+        return 2
+    try:
+        with hold(home.root, "build"):
+            outcome = build(home, select=args.select, docs=args.docs, target=args.target)
+    except LockHeld as e:
+        print(f"xxgk: {e}", file=sys.stderr)
+        return 1
     if outcome.success:
-        print(f"xxgk: warehouse built: {home.warehouse}")
+        print(f"xxgk: warehouse built: {warehouse.describe()}")
         return 0
     print("xxgk: build failed" + (f": {outcome.error}" if outcome.error else ""), file=sys.stderr)
     for failure in outcome.failures:

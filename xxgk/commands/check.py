@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from xxgk.warehouse.paths import PROJECT_DIR, Home
+from xxgk.warehouse.targets import DEFAULT_TARGET, TARGET_HELP, TARGETS, warehouse_for
 
 HELP = "check the warehouse with Great Expectations: findings, offline Data Docs, dbt docs"
 EXPECTATIONS = PROJECT_DIR / "expectations"
@@ -17,14 +18,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "check",
         help=HELP,
         description=HELP + ". Runs the GX checkpoint (one validation per suite in "
-        "expectations/, over the whole warehouse HOME/xxgk.duckdb, read-only), then writes "
+        "expectations/, over the whole warehouse HOME/xxgk.duckdb, read-only, or the PostgreSQL "
+        "one with --target postgres), then writes "
         "HOME/findings.csv, findings_by_report.csv and findings.json and the warehouse tables "
         "checks.findings and checks.findings_by_report, and publishes the Data Docs site "
         "HOME/data_docs (self-contained: it works offline) linking the dbt docs. Findings a "
         "reviewed waivers file covers stay in every output, marked waived, and do not count "
         "towards the exit status. Exit status: 0 no unwaived error-severity finding, 1 an error "
-        "finding, a check GX could not evaluate, a stale suite, a bad waivers file or a missing "
-        "warehouse, 2 bad usage.",
+        "finding, a check GX could not evaluate, a stale suite, a bad waivers file, a missing "
+        "warehouse or another xxgk command using HOME, 2 bad usage.",
     )
     p.add_argument(
         "--home",
@@ -44,6 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="do not run `dbt docs generate --static` to link the dbt docs from the site",
     )
+    p.add_argument("--target", choices=TARGETS, default=DEFAULT_TARGET, help=TARGET_HELP)
     p.add_argument(
         "--write-suites",
         action="store_true",
@@ -60,6 +63,17 @@ def run(args: argparse.Namespace) -> int:
             print(f"xxgk: wrote {path}")
         return 0
     home = Home.resolve(args.home)
+    from xxgk.warehouse.lock import LockHeld, hold
+
+    try:
+        with hold(home.root, "check"):
+            return _check(args, home)
+    except LockHeld as e:
+        print(f"xxgk: {e}", file=sys.stderr)
+        return 1
+
+
+def _check(args: argparse.Namespace, home: Home) -> int:
     from xxgk.checks.waivers import WaiverError, find_file, load
 
     waivers_file = find_file(getattr(args, "waivers", None), home.root, PROJECT_DIR)
@@ -68,8 +82,17 @@ def run(args: argparse.Namespace) -> int:
     except WaiverError as e:
         print(f"xxgk: {e}", file=sys.stderr)
         return 1
-    if not home.warehouse.is_file():
-        print(f"xxgk: no warehouse at {home.warehouse}: run `xxgk build` first", file=sys.stderr)
+    try:
+        warehouse = warehouse_for(home, args.target)
+        built = warehouse.exists()
+    except (ValueError, RuntimeError) as e:  # bad XXGK_PG_* settings, server unreachable
+        print(f"xxgk: {e}", file=sys.stderr)
+        return 1
+    if not built:
+        print(
+            f"xxgk: no warehouse at {warehouse.describe()}: run `xxgk build` first",
+            file=sys.stderr,
+        )
         return 1
     dbt_index = None
     failed = False
@@ -78,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
 
         from xxgk.warehouse.runner import run_dbt
 
-        outcome = run_dbt(["docs", "generate", "--static"], home)
+        outcome = run_dbt(["docs", "generate", "--static"], home, target=args.target)
         # dbt-duckdb keeps the file open in this process; GX must open it read-only next
         DuckDBConnectionManager.close_all_connections()
         if outcome.success:
@@ -91,8 +114,8 @@ def run(args: argparse.Namespace) -> int:
     from xxgk.checks.run import run_checks
 
     try:
-        done = run_checks(home.warehouse, home.root, EXPECTATIONS, dbt_index, waivers)
-    except RuntimeError as e:  # stale suites
+        done = run_checks(warehouse, home.root, EXPECTATIONS, dbt_index, waivers)
+    except RuntimeError as e:  # stale suites, PostgreSQL server gone
         print(f"xxgk: {e}", file=sys.stderr)
         return 1
     totals = done.findings.totals

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 from xxgk.ingest.landing import FileOutcome, Landing, find_reports
+from xxgk.ingest.model import shown
+from xxgk.warehouse.lock import LockHeld, hold
 from xxgk.warehouse.paths import Home
 
 HELP = "parse report files (or folders, recursively) and land them for the warehouse"
@@ -21,9 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "with a ledger row (file, sha256, body, year, template, parser version, problems). "
         "Unchanged files are skipped, a changed file replaces its earlier version, and a file "
         "that cannot be parsed is recorded with its reason and no data. Folders are searched "
-        "for .txt .md .html .htm .docx .pdf files (README and hidden files skipped). "
-        "Exit status: 0 all landed or unchanged, 1 some files failed, 2 bad usage or a path "
-        "that does not exist.",
+        "for .txt .md .html .htm .docx .pdf files (README and hidden files skipped, and a "
+        "symlink to a file outside the folder skipped with a warning). One command at a time "
+        "uses a home: another one running there is named and this one stops. Exit status: 0 "
+        "all landed or unchanged, 1 some files failed or another xxgk command is using HOME, "
+        "2 bad usage or a path that does not exist.",
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders")
     p.add_argument(
@@ -53,13 +57,13 @@ class _Progress:
 
     def __call__(self, outcome: FileOutcome, done: int, total: int) -> None:
         if outcome.status == "failed":
-            print(f"\rxxgk: {outcome.path}: {outcome.reason}", file=sys.stderr)
+            print(f"\rxxgk: {shown(outcome.path)}: {outcome.reason}", file=sys.stderr)
         if self.quiet or total < 2:
             return
         if not self.tty and done != total and done % max(1, total // 20):
             return
         rate = done / max(time.monotonic() - self.started, 1e-6)
-        line = f"[{done}/{total}] {rate:.1f} files/s {outcome.status}: {outcome.path.name}"
+        line = f"[{done}/{total}] {rate:.1f} files/s {outcome.status}: {shown(outcome.path.name)}"
         print(f"\r{line[:100]:<100}" if self.tty else line, end="" if self.tty else "\n",
               file=sys.stderr)  # fmt: skip
         if self.tty and done == total:
@@ -70,18 +74,22 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print("xxgk: --jobs must be at least 1", file=sys.stderr)
         return 2
+    skipped: list[FileOutcome] = []
     try:
-        files = find_reports(args.paths)
+        files = find_reports(args.paths, skipped)
     except FileNotFoundError as e:
-        print(f"xxgk: no such file or folder: {e}", file=sys.stderr)
+        print(f"xxgk: no such file or folder: {shown(str(e))}", file=sys.stderr)
         return 2
+    for outcome in skipped:
+        print(f"xxgk: {shown(outcome.path)}: skipped: {outcome.reason}", file=sys.stderr)
     home = Home.resolve(args.home)
     landing = Landing(home.landing)
     try:
-        summary = landing.ingest(files, progress=_Progress(args.quiet), jobs=args.jobs)
-        if args.compact:
-            landing.compact()
-    except RuntimeError as e:  # another ingest holds the landing
+        with hold(home.root, "ingest"):
+            summary = landing.ingest(files, progress=_Progress(args.quiet), jobs=args.jobs)
+            if args.compact:
+                landing.compact()
+    except (LockHeld, RuntimeError) as e:  # another command holds the home, or the landing
         print(f"xxgk: {e}", file=sys.stderr)
         return 1
     counts = ", ".join(
@@ -90,5 +98,7 @@ def run(args: argparse.Namespace) -> int:
     )
     where = f" (batch {summary.batch_id})" if summary.batch_id else ""
     where += ", batches compacted" if summary.compacted or args.compact else ""
+    if skipped:
+        where += f"; {len(skipped)} symlinks to files outside their folder not read"
     print(f"{len(files)} files: {counts} -> {home.landing}{where}")
     return 1 if summary.failed else 0

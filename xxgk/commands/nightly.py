@@ -12,7 +12,9 @@ from pathlib import Path
 from xxgk.checks import history
 from xxgk.checks.waivers import ENV as WAIVERS_ENV
 from xxgk.commands import run as run_command
+from xxgk.warehouse.lock import LockHeld, hold
 from xxgk.warehouse.paths import Home
+from xxgk.warehouse.targets import DEFAULT_TARGET, TARGET_HELP, TARGETS
 
 HELP = "scheduled incremental run: history, findings diff against the last run, --fail-on"
 
@@ -26,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "HOME/runs/<run_id>/ with a line in HOME/runs/history.csv, and prints the findings "
         "that are new, resolved and still open since the previous run. Waived findings (see "
         "--waivers) are kept and shown but never fail the run. Exit status: 0 no open "
-        "unwaived finding at or above --fail-on, 1 such a finding or a failed stage, 2 bad usage.",
+        "unwaived finding at or above --fail-on, 1 such a finding, a failed stage or another "
+        "xxgk command using HOME, 2 bad usage.",
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders")
     p.add_argument(
@@ -48,6 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="reviewed waivers file (default: waivers.yaml in HOME, else in the project)",
     )
+    p.add_argument("--target", choices=TARGETS, default=DEFAULT_TARGET, help=TARGET_HELP)
     p.set_defaults(func=run)
 
 
@@ -58,11 +62,22 @@ def _line(f: dict) -> str:
 
 def run(args: argparse.Namespace) -> int:
     home = Home.resolve(args.home)
+    try:
+        with hold(home.root, "nightly"):  # held through the run and the history
+            return _nightly(args, home)
+    except LockHeld as e:
+        print(f"xxgk: {e}", file=sys.stderr)
+        return 1
+
+
+def _nightly(args: argparse.Namespace, home: Home) -> int:
     run_id = history.new_run_id()
     if args.waivers is not None:
         os.environ[WAIVERS_ENV] = str(args.waivers)
     code = run_command.run(
-        argparse.Namespace(paths=args.paths, home=args.home, jobs=args.jobs, fail_on="never")
+        argparse.Namespace(
+            paths=args.paths, home=args.home, jobs=args.jobs, fail_on="never", target=args.target
+        )
     )
     if code != 0:
         print("xxgk nightly: the run failed; nothing recorded", file=sys.stderr)

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from xxgk.ingest.model import ParseError, ParseResult
+from xxgk.ingest.model import ParseError, ParseResult, shown
 from xxgk.ingest.parse import parse_file
 
 HELP = "parse report files into template cells, narrative facts and problems"
@@ -35,7 +35,8 @@ def _summary(result: ParseResult) -> str:
     r = result.report
     read = sum(1 for c in result.cells if c.status != "missing")
     lines = [
-        f"{r.source_path}: {r.body or '?'} {r.year or '?'} (template {r.template}, {r.form}): "
+        f"{shown(r.source_path)}: {r.body or '?'} {r.year or '?'} "
+        f"(template {r.template}, {r.form}): "
         f"{read}/{len(result.cells)} cells, {len(result.facts)} facts, "
         f"{len(result.problems)} problems"
     ]
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             result = parse_file(path)
         except ParseError as e:
             failed += 1
-            print(f"xxgk: {path}: {e.reason}", file=sys.stderr)
+            print(f"xxgk: {shown(path)}: {e.reason}", file=sys.stderr)
             continue
         if args.json:
             results.append(result.to_json())

@@ -13,7 +13,9 @@ import time
 from pathlib import Path
 
 from xxgk.commands import build, check, ingest
+from xxgk.warehouse.lock import LockHeld, hold
 from xxgk.warehouse.paths import PROJECT_DIR, Home
+from xxgk.warehouse.targets import DEFAULT_TARGET, TARGET_HELP, TARGETS
 
 HELP = "the whole job: ingest, dbt build, GX checkpoint, Data Docs and findings"
 SAMPLES = PROJECT_DIR / "samples" / "reports"
@@ -25,9 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=HELP,
         description=HELP + ". Runs `xxgk ingest PATH...` (default: the bundled sample reports), "
         "`xxgk build --docs` and `xxgk check`, printing each stage's progress, then a summary. "
-        "Exit status: 0 done (and no finding at or above --fail-on), 1 a stage failed or a "
-        "finding at or above --fail-on, 2 bad usage. Files that cannot be parsed are reported "
-        "and skipped; they do not stop the run.",
+        "Exit status: 0 done (and no finding at or above --fail-on), 1 a stage failed, a "
+        "finding at or above --fail-on, or another xxgk command is using HOME (it is named; "
+        "one command at a time uses a home), 2 bad usage. Files that cannot be parsed are "
+        "reported and skipped; they do not stop the run.",
     )
     p.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help=f"report files or folders ({SAMPLES})"
@@ -44,6 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="error",
         help="exit 1 when a finding of this severity or worse exists (default: error)",
     )
+    p.add_argument("--target", choices=TARGETS, default=DEFAULT_TARGET, help=TARGET_HELP)
     p.set_defaults(func=run)
 
 
@@ -53,8 +57,17 @@ def _stage(name: str, started: float) -> None:
 
 def run(args: argparse.Namespace) -> int:
     home = Home.resolve(args.home)
+    try:
+        with hold(home.root, "run"):  # the stages take it again: held once, for the whole run
+            return _stages(args, home)
+    except LockHeld as e:
+        print(f"xxgk: {e}", file=sys.stderr)
+        return 1
+
+
+def _stages(args: argparse.Namespace, home: Home) -> int:
     paths = args.paths or [SAMPLES]
-    common = {"home": args.home}
+    common = {"home": args.home, "target": args.target}
     start = time.perf_counter()
     code = ingest.run(
         argparse.Namespace(paths=paths, jobs=args.jobs, compact=False, quiet=False, **common)

@@ -41,6 +41,7 @@ _RULE_ORDER = (ROW_TOTAL, ROW_SUBTOTAL, BALANCE, RESULTS_TOTAL, BLOCK_TOTAL, NAR
 SPLIT_LIMIT = 20_000  # pieces tried for one run under one set of constraints
 SUBSET_LIMIT = 2_000  # the same, under part of a row's rules (only to name the deciding ones)
 SEARCH_LIMIT = 200_000  # row choices tried when combining Table 3 rows
+WIDEST = 16  # characters of the widest value a cell holds (9,999,999,999.99): no piece is wider
 _LISTED = 8  # candidates named in a problem message
 
 # full-width ASCII and the ideographic space to ASCII, one character for one (positions stay)
@@ -198,7 +199,9 @@ def _number(piece: str) -> int | float | None:
 
 
 def _valid(piece: str, kind: str) -> bool:
-    """A number of the kind without leading zeros, or a mark."""
+    """A number of the kind without leading zeros, or a mark; never wider than WIDEST."""
+    if len(piece) > WIDEST:
+        return False
     if piece.isdigit():  # the common case, first
         return piece[0] != "0" or piece == "0"
     return bool(_PIECE[kind].fullmatch(piece) or _MARK.fullmatch(piece))
@@ -491,6 +494,8 @@ def decide_row(
     if len(chunks) == k:  # white space already separates the cells
         return Decision([tuple(chunks)], [frozenset()] * k, "read")
     s = "".join(chunks)
+    if len(chunks) > k or len(s) > k * WIDEST:  # cells never span white space nor exceed WIDEST
+        return Decision([], [None] * k, "split")
     if len(s) == k and all(_valid(ch, kind) for ch, kind in zip(s, kinds, strict=True)):
         return Decision([tuple(s)], [frozenset()] * k, "split")  # one character per cell
     count, options = _free(chunks, kinds)

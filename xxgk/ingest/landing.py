@@ -40,12 +40,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from xxgk.ingest.model import ParseError, ParseResult
+from xxgk.ingest.model import ParseError, ParseResult, ReportMeta, shown
 from xxgk.warehouse.divisions import resolve_body
 
 SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"})
 COMPACT_AFTER = 64  # batch files per table before an ingest folds them into one
 FLUSH_ROWS = 50_000
+CHUNK_FILES = 64  # files a parsing process takes at once
 EMPTY = "empty.parquet"
 
 _STR, _INT, _FLOAT, _BOOL = pa.string(), pa.int32(), pa.float64(), pa.bool_()
@@ -122,22 +123,30 @@ class IngestSummary:
         return [o for o in self.outcomes if o.status == "failed"]
 
 
-def find_reports(paths: Iterable[Path]) -> list[Path]:
+def find_reports(paths: Iterable[Path], skipped: list[FileOutcome] | None = None) -> list[Path]:
     """Report files among `paths`: files as given, folders searched recursively for the forms the
-    parser reads (README files and hidden files skipped). Raises FileNotFoundError."""
+    parser reads (README files and hidden files skipped). Nothing outside the inputs is read: a
+    symlink in a folder that points outside it is left out, and appended to `skipped` with the
+    reason (symlinked folders are not followed). Raises FileNotFoundError."""
     found: list[Path] = []
     for p in paths:
         if p.is_file():
             found.append(p)
         elif p.is_dir():
-            found += sorted(
-                f
-                for f in p.rglob("*")
-                if f.is_file()
-                and f.suffix.lower() in SUFFIXES
-                and not f.name.upper().startswith("README")
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
+            top = p.resolve()
+            for f in sorted(p.rglob("*")):
+                if not (
+                    f.is_file()
+                    and f.suffix.lower() in SUFFIXES
+                    and not f.name.upper().startswith("README")
+                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                ):
+                    continue
+                if f.resolve().is_relative_to(top):
+                    found.append(f)
+                elif skipped is not None:
+                    reason = f"a symlink to a file outside {shown(p)}"
+                    skipped.append(FileOutcome(f, "skipped", reason))
         else:
             raise FileNotFoundError(str(p))
     return list(dict.fromkeys(f.resolve() for f in found))
@@ -167,18 +176,21 @@ def _parser_version() -> str:
 
 
 class _BatchWriter:
-    """Rows of one table for one batch, flushed as row groups into a temporary file."""
+    """Rows of one table for one batch (Arrow tables as the parsing processes built them),
+    flushed as row groups into a temporary file."""
 
     def __init__(self, folder: Path, schema: pa.Schema, batch_id: str) -> None:
         self.final = folder / f"{batch_id}.parquet"
         self.tmp = folder / f".{batch_id}.parquet.tmp"
         self.schema = schema
-        self.rows: list[dict[str, object]] = []
+        self.pending: list[pa.Table] = []
+        self.rows = 0
         self.writer: pq.ParquetWriter | None = None
 
-    def add(self, rows: Iterable[dict[str, object]]) -> None:
-        self.rows.extend(rows)
-        if len(self.rows) >= FLUSH_ROWS:
+    def add(self, table: pa.Table) -> None:
+        self.pending.append(table)
+        self.rows += table.num_rows
+        if self.rows >= FLUSH_ROWS:
             self.flush()
 
     def flush(self) -> None:
@@ -186,8 +198,8 @@ class _BatchWriter:
             return
         if self.writer is None:
             self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
-        self.writer.write_table(pa.Table.from_pylist(self.rows, self.schema))
-        self.rows = []
+        self.writer.write_table(pa.concat_tables(self.pending))
+        self.pending, self.rows = [], 0
 
     def finish(self) -> None:
         self.flush()
@@ -279,6 +291,60 @@ def _rows(result: ParseResult, report_id: str, batch_id: str, version: str, now:
     )
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    """What the ledger needs of a parsed file; its landing rows travel in its chunk's tables."""
+
+    report: ReportMeta
+    rows: dict[str, int]  # landing rows per table
+
+
+@dataclass
+class _Chunk:
+    """Files parsed in one task: each file's outcome, and the landing rows of those that parsed
+    as one Arrow table per landing table (each file's rows contiguous, in file order)."""
+
+    outcomes: list[_Parsed | tuple[str, str | None]]
+    tables: dict[str, pa.Table]
+
+    def kept(self, keep: list[bool]) -> dict[str, pa.Table]:
+        """The tables without the rows of files not kept (content that already landed)."""
+        if all(keep):
+            return self.tables
+        out = {}
+        for table, rows in self.tables.items():
+            parts, offset = [], 0
+            for outcome, kept in zip(self.outcomes, keep, strict=True):
+                n = outcome.rows[table] if isinstance(outcome, _Parsed) else 0
+                if kept and n:
+                    parts.append(rows.slice(offset, n))
+                offset += n
+            out[table] = pa.concat_tables(parts) if parts else rows.slice(0, 0)
+        return out
+
+
+def _land_chunk(
+    parse: Parser, paths: list[Path], batch_id: str, version: str, now: datetime
+) -> _Chunk:
+    """Parse files and build their landing rows where they were parsed (a worker process):
+    only Arrow tables travel back to the ingesting process, not parse results object by object
+    (pickling those cost more than half of a 10,000-file ingest)."""
+    outcomes: list[_Parsed | tuple[str, str | None]] = []
+    rows: dict[str, list[dict[str, object]]] = {t: [] for t in TABLES}
+    for path in paths:
+        result = _parse_one(parse, path)
+        if not isinstance(result, ParseResult):
+            outcomes.append(result)
+            continue
+        counts = {}
+        rid = report_id_for(result.report.sha256)
+        for table, table_rows in _rows(result, rid, batch_id, version, now):
+            rows[table] += table_rows
+            counts[table] = len(table_rows)
+        outcomes.append(_Parsed(result.report, counts))
+    return _Chunk(outcomes, {t: pa.Table.from_pylist(r, SCHEMAS[t]) for t, r in rows.items()})
+
+
 class Landing:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -342,7 +408,8 @@ class Landing:
             now = datetime.now(UTC).replace(tzinfo=None)
             for path in files:
                 try:
-                    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                    with path.open("rb") as fh:  # in chunks: a huge file is refused, not loaded
+                        sha = hashlib.file_digest(fh, "sha256").hexdigest()
                 except OSError as e:
                     reason = f"cannot read: {e.strerror or e}"
                     row = self._ledger_row(path, "", version, now, None, None)
@@ -367,31 +434,35 @@ class Landing:
             batch_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
             writers = {t: _BatchWriter(self.root / t, s, batch_id) for t, s in SCHEMAS.items()}
             try:
-                for (path, sha), result in zip(
-                    todo, self._parse_all(parse, todo, jobs), strict=True
+                for chunk_todo, chunk in self._parse_chunks(
+                    parse, todo, jobs, batch_id, version, now
                 ):
-                    replaced = str(path) in current
-                    if isinstance(result, ParseResult):
-                        sha = result.report.sha256
-                        rid = report_id_for(sha)
-                        if sha in landed:  # the same content twice in this run
-                            new_rows.append({**landed[sha], "source_path": str(path)})
-                            outcome = FileOutcome(path, "duplicate")
+                    keep = []
+                    for (path, sha), result in zip(chunk_todo, chunk.outcomes, strict=True):
+                        replaced = str(path) in current
+                        keep.append(True)
+                        if isinstance(result, _Parsed):
+                            sha = result.report.sha256
+                            if sha in landed:  # the same content twice in this run
+                                new_rows.append({**landed[sha], "source_path": str(path)})
+                                outcome = FileOutcome(path, "duplicate")
+                                keep[-1] = False
+                            else:
+                                row = self._ledger_row(path, sha, version, now, result, batch_id)
+                                landed[sha] = row
+                                new_rows.append(row)
+                                outcome = FileOutcome(path, "replaced" if replaced else "ingested")
                         else:
-                            for table, rows in _rows(result, rid, batch_id, version, now):
-                                writers[table].add(rows)
-                            row = self._ledger_row(path, sha, version, now, result, batch_id)
-                            landed[sha] = row
-                            new_rows.append(row)
-                            outcome = FileOutcome(path, "replaced" if replaced else "ingested")
-                    else:
-                        reason, where = result
-                        row = self._ledger_row(path, sha, version, now, None, None)
-                        new_rows.append({**row, "reason": reason, "source_locator": where})
-                        outcome = FileOutcome(path, "failed", reason)
-                    summary.outcomes.append(outcome)
-                    if progress:
-                        progress(outcome, len(summary.outcomes), len(files))
+                            reason, where = result
+                            row = self._ledger_row(path, sha, version, now, None, None)
+                            new_rows.append({**row, "reason": reason, "source_locator": where})
+                            outcome = FileOutcome(path, "failed", reason)
+                        summary.outcomes.append(outcome)
+                        if progress:
+                            progress(outcome, len(summary.outcomes), len(files))
+                    for table, rows in chunk.kept(keep).items():
+                        if rows.num_rows:
+                            writers[table].add(rows)
                 for w in writers.values():
                     w.finish()
             except BaseException:
@@ -423,7 +494,7 @@ class Landing:
         sha: str,
         version: str,
         now: datetime,
-        result: ParseResult | None,
+        result: _Parsed | None,
         batch_id: str | None,
     ) -> dict[str, object]:
         r = result.report if result else None
@@ -439,24 +510,37 @@ class Landing:
             "report_year": r.year if r else None,
             "template": r.template if r else None,
             "form": r.form if r else None,
-            "cell_count": len(result.cells) if result else None,
-            "fact_count": len(result.facts) if result else None,
-            "problem_count": len(result.problems) if result else None,
+            "cell_count": result.rows["cells"] if result else None,
+            "fact_count": result.rows["facts"] if result else None,
+            "problem_count": result.rows["problems"] if result else None,
             "parser_version": version,
             "ingested_at": now,
             "is_current": True,
         }
 
     @staticmethod
-    def _parse_all(
-        parse: Parser, todo: list[tuple[Path, str]], jobs: int
-    ) -> Iterator[ParseResult | tuple[str, str | None]]:
-        paths = [p for p, _ in todo]
-        if jobs <= 1 or len(paths) < 2:
-            yield from (_parse_one(parse, p) for p in paths)
+    def _parse_chunks(
+        parse: Parser,
+        todo: list[tuple[Path, str]],
+        jobs: int,
+        batch_id: str,
+        version: str,
+        now: datetime,
+    ) -> Iterator[tuple[list[tuple[Path, str]], _Chunk]]:
+        """(files, their chunk) in order; chunks of up to CHUNK_FILES files, four per process
+        at least, so every process stays busy to the end."""
+        size = max(1, min(CHUNK_FILES, len(todo) // (4 * jobs)))
+        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+        args = [[p for p, _ in c] for c in chunks]
+        if jobs <= 1 or len(chunks) < 2:
+            for chunk, paths in zip(chunks, args, strict=True):
+                yield chunk, _land_chunk(parse, paths, batch_id, version, now)
             return
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            yield from pool.map(_parse_one, [parse] * len(paths), paths, chunksize=4)
+            n = len(chunks)
+            results = pool.map(_land_chunk, [parse] * n, args, [batch_id] * n, [version] * n,
+                               [now] * n)  # fmt: skip
+            yield from zip(chunks, results, strict=True)
 
     def compact(self) -> None:
         """Fold every batch into one holding only current reports."""

@@ -8,6 +8,7 @@ column header. Table 4 is read as its value rows in order: 3 blocks × 5 columns
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from xxgk.ingest.model import Document, ParsedCell, Problem, Token
@@ -87,11 +88,12 @@ class _Stream:
 
     def trailing_values(self, row: int) -> list[Token]:
         """A row's values after its last label token."""
-        out: list[Token] = []
+        out: list[Token] = []  # collected from the end, then put back in order
         for j in range(self.row_end[row] - 1, self.row_start[row] - 1, -1):
             if not is_value_text(self.tokens[j].text):
                 break
-            out.insert(0, self.tokens[j])
+            out.append(self.tokens[j])
+        out.reverse()
         return out
 
 
@@ -124,6 +126,20 @@ def _all_row_keys(table: Table) -> frozenset[str]:
     return frozenset().union(*(r.keys for r in table.rows))
 
 
+def _one_width(
+    widths: dict[int, tuple[Column, ...]], found: list[tuple[Row, int, list[Token]]]
+) -> dict[int, tuple[Column, ...]]:
+    """A table that may be written in two widths (Table 3 with or without 小计) is written in
+    one: the width most of its rows have (the standard one on a tie). A row of the other width
+    is a column mismatch, never read shifted (an extra value read as a 小计)."""
+    counts = Counter(len(values) for _, _, values in found if len(values) in widths)
+    if len(widths) < 2 or not counts:
+        return widths
+    standard = min(widths)
+    width = max(counts, key=lambda n: (counts[n], n == standard))
+    return {width: widths[width]}
+
+
 def _read_rows(
     s: _Stream,
     table: Table,
@@ -135,29 +151,28 @@ def _read_rows(
     """Read a table's rows in order. `widths` maps a value count to the columns it fills
     (per row for Table 2); returns the indices of the label tokens used."""
     labels = _all_row_keys(table)
-    used: list[int] = []
+    found: list[tuple[Row, int, list[Token]]] = []
     cursor = lo
     for row in table.rows:
         allowed = widths or {len(table.row_columns(row)): table.row_columns(row)}
-        found: tuple[int, list[Token]] | None = None
         first: int | None = None
         i = s.find(row.keys, cursor, hi)
         while i is not None:
             first = i if first is None else first
             values = s.values_after(i) or s.values_in_next_row(i, labels)
             if _has_content(values) or len(values) in allowed:
-                found = (i, values)
+                found.append((row, i, values))
+                cursor = i + 1
                 break
             i = s.find(row.keys, i + 1, hi)
-        if found is None:
+        else:
             where = s.tokens[first].where if first is not None else None
             out.problems.append(
                 Problem("missing_row", f"{table.code}: no values found for {row.label}", where)
             )
-            continue
-        i, values = found
-        used.append(i)
-        cursor = i + 1
+    widths = _one_width(widths, found)
+    for row, i, values in found:
+        allowed = widths or {len(table.row_columns(row)): table.row_columns(row)}
         columns = allowed.get(len(values))
         if columns is None:
             expected = " or ".join(str(n) for n in sorted(allowed))
@@ -171,7 +186,7 @@ def _read_rows(
             )
             continue
         _read_cells(table, row, columns, values, out)
-    return used
+    return [i for _, i, _ in found]
 
 
 def _t3_widths(s: _Stream, table: Table, lo: int, first_row: int) -> dict[int, tuple[Column, ...]]:
@@ -212,8 +227,12 @@ def _read_t4(s: _Stream, table: Table, lo: int, hi: int, out: _Located) -> None:
         _read_cells(table, row, table.columns, values[k * n : (k + 1) * n], out)
 
 
-def _unknown_rows(s: _Stream, lo: int, hi: int, used: set[int], out: _Located) -> None:
-    """Rows with values whose label the catalog does not know: reported, not dropped silently."""
+def _unknown_rows(
+    s: _Stream, table: Table, lo: int, hi: int, used: set[int], out: _Located
+) -> None:
+    """Rows with values that were not read: a label the catalog does not know, or a row of the
+    table written again (the table twice); reported, not dropped silently."""
+    labels = _all_row_keys(table)
     for r in sorted({s.tokens[i].row for i in range(lo, hi)}):
         start, end = s.row_start[r], s.row_end[r]
         if any(i in used for i in range(start, end)):
@@ -221,13 +240,15 @@ def _unknown_rows(s: _Stream, lo: int, hi: int, used: set[int], out: _Located) -
         label = next((i for i in range(start, end) if not is_value_text(s.tokens[i].text)), None)
         values = s.values_after(label) if label is not None else []
         if label is not None and _has_content(values) and s.tokens[label].in_table:
-            out.problems.append(
-                Problem(
-                    "unknown_row_label",
-                    f"row label not in the template: {s.tokens[label].text[:60]!r}",
-                    s.tokens[label].where,
+            text = s.tokens[label].text[:60]
+            if matches(s.keys[label], labels):
+                kind, message = (
+                    "repeated_row",
+                    f"{table.code}: {text!r} written again; only the first is read",
                 )
-            )
+            else:
+                kind, message = "unknown_row_label", f"row label not in the template: {text!r}"
+            out.problems.append(Problem(kind, message, s.tokens[label].where))
 
 
 def _section_five(s: _Stream, lo: int) -> int:
@@ -258,12 +279,13 @@ def locate(doc: Document, fmt: TemplateFormat) -> tuple[list[ParsedCell], list[P
     used = _read_rows(s, t2, t2_lo, t3_lo, {}, out)
     if not used:
         out.problems.append(Problem("missing_table", "Table 2 (主动公开) not found"))
-    t4_lo = s.find(t4.keys, t3_first, end)
+    # Table 4 follows Table 3, or Table 2's last row when the report has no Table 3
+    t4_lo = s.find(t4.keys, t3_first if t3_first < end else (used[-1] + 1 if used else 0), end)
     t3_hi = t4_lo if t4_lo is not None else _section_five(s, t3_first)
     if t3_first < end:
         widths = _t3_widths(s, t3, t3_lo, t3_first)
         used3 = _read_rows(s, t3, t3_first, t3_hi, widths, out)
-        _unknown_rows(s, t3_first, t3_hi, set(used3), out)
+        _unknown_rows(s, t3, t3_first, t3_hi, set(used3), out)
     if t4_lo is None:
         out.problems.append(Problem("missing_table", "Table 4 (行政复议、行政诉讼) not found"))
     else:

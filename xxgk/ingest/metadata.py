@@ -9,9 +9,10 @@ from xxgk.ingest.model import Document
 
 _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
 _YEAR = r"(?P<year>(?:19|20)\d{2}|[〇○零一二][〇○零一二三四五六七八九]{3})"
-# "<body><year>年(度)政府信息公开(工作)年度报告"; the body is CJK words and brackets only
+# "<body><year>年(度)政府信息公开(工作)年度报告"; the body is CJK words and brackets only. No two
+# runs of white space are adjacent: a long run would backtrack quadratically at every start.
 _TITLE = re.compile(
-    r"(?P<body>[\u4e00-\u9fff（）()·]{2,40}?)\s*(?:关于)?\s*" + _YEAR + r"\s*年度?\s*"
+    r"(?P<body>[\u4e00-\u9fff（）()·]{2,40}?)\s*(?:关于\s*)?" + _YEAR + r"\s*年度?\s*"
     r"(?:的)?(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:报告|年报)"
 )
 _PERIOD = re.compile(_YEAR + r"\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?至\s*(?P=year)\s*年\s*12\s*月")

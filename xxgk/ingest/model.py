@@ -21,6 +21,13 @@ class ParseError(Exception):
         self.where = where
 
 
+def shown(path: object) -> str:
+    """A file name as one line of a message: as it is when printable, else quoted with escapes
+    (a name may hold a newline or a terminal control sequence)."""
+    text = str(path)
+    return text if text.isprintable() else repr(text)
+
+
 @dataclass(frozen=True)
 class Token:
     text: str

@@ -4,6 +4,8 @@ pick out the narrative's figures, and collect every problem with its location.""
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 from xxgk.ingest.crawler import locate_glued, looks_glued
@@ -12,7 +14,7 @@ from xxgk.ingest.locate import locate
 from xxgk.ingest.metadata import find_metadata
 from xxgk.ingest.model import Document, ParseError, ParseResult, Problem, ReportMeta
 from xxgk.ingest.readers import text as text_reader
-from xxgk.ingest.sniff import check_text, decode_text, sniff
+from xxgk.ingest.sniff import MAX_BYTES, check_size, check_text, decode_text, sniff
 from xxgk.template.catalog import TemplateFormat, format_for_year, formats
 from xxgk.template.labels import label_key
 
@@ -105,9 +107,14 @@ def parse_bytes(data: bytes, source_path: str) -> ParseResult:
 
 
 def parse_file(path: Path) -> ParseResult:
-    """Parse a report file; ParseError (with a one-line reason) for anything that is not one."""
+    """Parse a report file; ParseError (with a one-line reason) for anything that is not one.
+    Only a regular file is opened (a FIFO would block), and a file too large is refused unread."""
     try:
-        data = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise ParseError("not a regular file")
+        with path.open("rb") as fh:
+            check_size(os.fstat(fh.fileno()).st_size)
+            data = fh.read(MAX_BYTES + 1)  # a file still growing is cut, then refused
     except OSError as e:
         raise ParseError(f"cannot read: {e.strerror or e}") from None
     return parse_bytes(data, str(path))

@@ -12,6 +12,9 @@ from charset_normalizer import from_bytes
 from xxgk.ingest.model import ParseError
 
 MAX_BYTES = 64 * 1024 * 1024  # no real report comes near this; a larger file is refused
+# decoded text forms: a report's text is well under 100,000 characters; the tokens, and so the
+# time and memory a parse takes, grow with it (a million characters: seconds, not minutes)
+MAX_TEXT_CHARS = 1_000_000
 _HTML = re.compile(rb"<\s*(?:!doctype\s+html|html|body|table|div|p)[\s>]", re.IGNORECASE)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 _BOMS = (
@@ -21,12 +24,17 @@ _BOMS = (
 )
 
 
+def check_size(size: int) -> None:
+    """Refuse a file larger than MAX_BYTES (before reading it, where the size is known)."""
+    if size > MAX_BYTES:
+        raise ParseError(f"file too large ({size // 2**20} MiB > {MAX_BYTES // 2**20} MiB)")
+
+
 def sniff(data: bytes) -> str:
     """docx | pdf | html | text; ParseError for what no reader can take."""
     if not data.strip():
         raise ParseError("empty file")
-    if len(data) > MAX_BYTES:
-        raise ParseError(f"file too large ({len(data) // 2**20} MiB > {MAX_BYTES // 2**20} MiB)")
+    check_size(len(data))
     if data.startswith(b"PK\x03\x04"):
         try:
             names = zipfile.ZipFile(BytesIO(data)).namelist()
@@ -69,7 +77,11 @@ def decode_text(data: bytes) -> str:
 
 
 def check_text(text: str) -> None:
-    """Refuse binary garbage that happened to decode."""
+    """Refuse text far longer than any report, and binary garbage that happened to decode."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise ParseError(
+            f"text too long for an annual report ({len(text):,} characters > {MAX_TEXT_CHARS:,})"
+        )
     sample = text[:20000]
     bad = len(_CONTROL.findall(sample))
     if bad > max(8, len(sample) // 50):

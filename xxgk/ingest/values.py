@@ -30,11 +30,14 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("\u3000", "")
 
 
+_MARKS = frozenset(clean(m) for m in MARKS)  # as a cell compares: NFKC makes "…" "..."
+
+
 @lru_cache(maxsize=1 << 16)  # most cells are a handful of small numbers
 def is_value_text(text: str) -> bool:
     """Could this token be a cell value (a number, a mark, or empty), not a label?"""
     s = clean(text)
-    if not s or s in MARKS:
+    if not s or s in _MARKS:
         return True
     s = _UNITS.sub("", s)
     return bool(_PLAIN.match(s) or _GROUPED.match(s))
@@ -46,7 +49,7 @@ def read_value(text: str, kind: str = "count") -> Value:
     s = clean(text)
     if not s:
         return Value(None, "blank")
-    if s in MARKS:
+    if s in _MARKS:
         return Value(None, "mark")
     s = _UNITS.sub("", s)
     if _GROUPED.match(s):

@@ -15,8 +15,10 @@ _CN_NUM = "一二三四五六七八九十"
 # numbering prefixes, stripped repeatedly: "三、" "三（一）" "（一）" "1." "1、" "(1)" "①"
 _PREFIX = re.compile(
     rf"^(?:[{_CN_NUM}]+[、.．,，]|[{_CN_NUM}]+(?=\()|\([{_CN_NUM}]+\)|\d{{1,2}}[、.．)](?!\d)"
-    rf"|\(\d{{1,2}}\)|[\u2460-\u2473])"
+    rf"|\(\d{{1,2}}\))"
 )
+# ① … ⑳ as (1) … (20): NFKC would make them bare digits, which are no numbering prefix
+_CIRCLED = {0x2460 + i: f"({i + 1})" for i in range(20)}
 _NOT_WORD = re.compile(r"[^0-9A-Za-z\u3400-\u9fff]+")
 
 
@@ -28,7 +30,7 @@ def normalize_text(text: str) -> str:
 @lru_cache(maxsize=1 << 16)  # labels repeat across a batch of reports
 def label_key(text: str) -> str:
     """The words of a label: no numbering prefix, punctuation, quotes or white space."""
-    s = normalize_text(text)
+    s = normalize_text(text.translate(_CIRCLED))
     while True:
         stripped = _PREFIX.sub("", s, count=1)
         if stripped == s:

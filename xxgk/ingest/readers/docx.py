@@ -34,6 +34,9 @@ from xxgk.ingest.model import Document, ParseError, Token
 _MB = 1024 * 1024
 MAX_XML_PART = 50 * _MB  # word/document.xml (or any XML part) unpacked
 MAX_UNPACKED = 200 * _MB  # the whole package unpacked
+# tags in all XML parts: python-docx builds a tree of every part, whose memory grows with them (a
+# long report has some 50,000; a million small elements take some 150 MB)
+MAX_TAGS = 1_000_000
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _T, _TBL, _TR, _TC, _VAL = (f"{_W}{x}" for x in ("p", "t", "tbl", "tr", "tc", "val"))
@@ -167,28 +170,61 @@ class _Tokens:
                 self.tokens.append(Token(cell.text, self.row, where))
 
 
+# what reading a damaged package raises, from zipfile, zlib or python-docx
+_UNREADABLE = (
+    PackageNotFoundError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    ValueError,
+    RuntimeError,  # an encrypted zip member
+    NotImplementedError,  # an unsupported compression method
+)
+
+
+def _tags(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> int:
+    """Tags in the XML parts, counted as they unpack (each part at most MAX_XML_PART)."""
+    count = 0
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            with zf.open(info) as member:
+                while chunk := member.read(_MB):
+                    count += chunk.count(b"<")
+    return count
+
+
 def _check_archive(data: bytes) -> None:
     """Refuse what is not a zip, or what would unpack to more than the limits (a zip bomb)."""
     if data.startswith(_OLE_MAGIC):
         raise ParseError("not a DOCX: an OLE file (legacy .doc, or a password-protected document)")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
+        zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as e:
         raise ParseError(
             f"not a readable DOCX: the zip archive is corrupt or truncated ({e})"
         ) from e
-    for info in infos:
-        if info.filename.endswith(".xml") and info.file_size > MAX_XML_PART:
+    with zf:
+        infos = zf.infolist()
+        for info in infos:
+            if info.filename.endswith(".xml") and info.file_size > MAX_XML_PART:
+                raise ParseError(
+                    f"refusing {info.filename!r}: it unpacks to {info.file_size // _MB} MB "
+                    f"(limit {MAX_XML_PART // _MB} MB; a zip bomb or not a report)"
+                )
+        total = sum(i.file_size for i in infos)
+        if total > MAX_UNPACKED:
             raise ParseError(
-                f"refusing {info.filename!r}: it unpacks to {info.file_size // _MB} MB "
-                f"(limit {MAX_XML_PART // _MB} MB; a zip bomb or not a report)"
+                f"refusing the DOCX: it unpacks to {total // _MB} MB "
+                f"(limit {MAX_UNPACKED // _MB} MB; a zip bomb or not a report)"
             )
-    total = sum(i.file_size for i in infos)
-    if total > MAX_UNPACKED:
+        try:
+            tags = _tags(zf, infos)
+        except _UNREADABLE as e:
+            raise ParseError(f"DOCX package cannot be read: {e}") from e
+    if tags > MAX_TAGS:
         raise ParseError(
-            f"refusing the DOCX: it unpacks to {total // _MB} MB "
-            f"(limit {MAX_UNPACKED // _MB} MB; a zip bomb or not a report)"
+            f"refusing the DOCX: its XML holds {tags:,} tags "
+            f"(limit {MAX_TAGS:,}; a zip bomb or not a report)"
         )
 
 
@@ -203,15 +239,7 @@ def _open(data: bytes) -> tuple[etree._Element, str]:
         raise ParseError(f"DOCX part is not well-formed XML: {e}") from e
     except KeyError as e:  # a missing part, e.g. "There is no item named 'word/document.xml'"
         raise ParseError(f"not a complete Word document: {e.args[0] if e.args else e}") from e
-    except (
-        PackageNotFoundError,
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-        ValueError,
-        RuntimeError,  # an encrypted zip member
-        NotImplementedError,  # an unsupported compression method
-    ) as e:
+    except _UNREADABLE as e:
         raise ParseError(f"DOCX package cannot be read: {e}") from e
     body = root.find(f"{_W}body")
     if body is None:

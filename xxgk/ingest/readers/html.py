@@ -22,7 +22,13 @@ import re
 import charset_normalizer
 from lxml import etree
 
-from xxgk.ingest.model import Document, Token
+from xxgk.ingest.model import Document, ParseError, Token
+
+# Bounds on a hostile page, far beyond any real one (a CMS page has a few thousand tags): the
+# tree and the tokens grow with the tags, so their count bounds the memory a page can take, and
+# libxml2's own depth limit (2048 with huge_tree) cuts a deeper page short, which is refused
+# rather than read in part.
+MAX_TAGS = 400_000
 
 # white space as a browser renders it
 _EDGES = " \t\n\r\f\v\xa0\u3000"
@@ -244,12 +250,17 @@ def _meta(tokens: list[Token]) -> dict[str, str]:
 
 def read_html(text: str) -> Document:
     """Read a decoded page (see `decode_html`) into tokens, title and CMS metadata."""
+    tags = text.count("<")
+    if tags > MAX_TAGS:
+        raise ParseError(f"too much markup for a report page ({tags:,} tags > {MAX_TAGS:,})")
     # explicit UTF-8 bytes so that libxml2 never re-decodes by the page's own <meta charset>
     data = text.encode("utf-8", errors="replace")
     parser = etree.HTMLParser(
-        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
+        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True
     )
     root = etree.fromstring(data, parser) if data.strip() else None
+    if cut := next((e for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None):
+        raise ParseError(f"the page cannot be read whole ({cut.message.split(',')[0]})")
     if root is None:
         return Document(form="html", tokens=[])
     out = _Tokens()

@@ -36,6 +36,11 @@ from xxgk.ingest.readers.text import split_line
 from xxgk.ingest.values import is_value_text
 
 MAX_PAGES = 300  # far beyond any annual report; bounds the work on a hostile file
+# per page, far beyond a real one (a dense page has a few thousand characters): the Python work
+# on a page grows with them. Objects count each time a form XObject draws them, so forms drawn
+# inside forms cannot multiply the work.
+MAX_PAGE_CHARS = 50_000
+MAX_PAGE_OBJECTS = 200_000
 _MIN_TEXT_CHARS = 20  # a page with fewer characters has no usable text layer
 _SNAP = 3.0  # points: rulings this close are one line, and a ruling ends this near a crossing
 _THIN = 2.5  # a filled rectangle thinner than this is a ruling (how some writers draw borders)
@@ -218,13 +223,18 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, miner: _Miner) -> tuple[_Pag
         width, height = page.get_size()
         rotation = page.get_rotation()
         to_view = _view_transform(rotation, width, height)
-        chars = miner.chars(index) if _lost_text(page) else None
-        if chars is None:
-            textpage = page.get_textpage()
-            try:
+        textpage = page.get_textpage()
+        try:
+            if (count := textpage.count_chars()) > MAX_PAGE_CHARS:
+                raise ParseError(
+                    f"page {index + 1} holds {count:,} characters "
+                    f"(limit {MAX_PAGE_CHARS:,}): not a report page"
+                )
+            chars = miner.chars(index) if _lost_text(page) else None
+            if chars is None:
                 chars = _chars(textpage, to_view)
-            finally:
-                textpage.close()
+        finally:
+            textpage.close()
         horizontal, vertical = _rules(page, to_view)
         view_height = width if rotation in (90, 270) else height
     finally:
@@ -295,8 +305,13 @@ _Matrix = tuple[float, float, float, float, float, float]
 def _objects(page: pdfium.PdfPage, kind: int) -> Iterator[tuple[ctypes.c_void_p, _Matrix]]:
     """Every page object of one kind with its matrix to user space, inside form XObjects too."""
     raw = pdfium_c.FS_MATRIX()
+    seen = 0
 
     def walk(count, get, parent, outer: _Matrix | None, depth: int) -> Iterator:
+        nonlocal seen
+        seen += count(parent)
+        if seen > MAX_PAGE_OBJECTS:
+            raise ParseError(f"a page draws more than {MAX_PAGE_OBJECTS:,} objects: not a report")
         for i in range(count(parent)):
             obj = get(parent, i)
             found = pdfium_c.FPDFPageObj_GetType(obj)

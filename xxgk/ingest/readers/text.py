@@ -14,7 +14,9 @@ from xxgk.ingest.model import Document, Token
 from xxgk.ingest.values import is_value_text
 
 _SECTION = re.compile(r"^\s*[一二三四五六七八九十]+、")
-_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# a |---|:--:| row; matched whole against the stripped line, so no two runs of white space are
+# adjacent (that would backtrack quadratically on a long run of spaces)
+_MD_SEPARATOR = re.compile(r"\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
 
 
@@ -24,8 +26,12 @@ def looks_like_docx_text(text: str) -> bool:
     return tabbed >= 40 and tabbed >= len(lines) // 4
 
 
+def _is_md_separator(line: str) -> bool:
+    return _MD_SEPARATOR.fullmatch(line.strip()) is not None
+
+
 def looks_like_markdown(text: str) -> bool:
-    return sum(1 for line in text.splitlines() if _MD_SEPARATOR.match(line)) >= 2
+    return sum(1 for line in text.splitlines() if _is_md_separator(line)) >= 2
 
 
 def read_docx_text(text: str) -> Document:
@@ -58,12 +64,13 @@ def read_docx_text(text: str) -> Document:
 def split_line(line: str) -> tuple[str, list[str]]:
     """A plain-text table line: its label and the values that trail it ("规章 0 0 0")."""
     parts = re.split(r"(\s+)", line.strip())  # keep the spaces, so the label keeps its columns
-    values: list[str] = []
+    values: list[str] = []  # collected from the end, then put back in order
     while len(parts) >= 3 and is_value_text(parts[-1]):
-        values.insert(0, parts.pop())
+        values.append(parts.pop())
         parts.pop()
     if len(parts) == 1 and is_value_text(parts[0]):
-        values.insert(0, parts.pop())
+        values.append(parts.pop())
+    values.reverse()
     return "".join(parts), values
 
 
@@ -72,7 +79,7 @@ def read_lines(text: str, form: str) -> Document:
     tokens: list[Token] = []
     for row, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        if not stripped or _MD_SEPARATOR.match(stripped):
+        if not stripped or _is_md_separator(stripped):
             continue
         where = f"line {row}"
         if stripped.startswith("|"):
