@@ -9,8 +9,9 @@ re-measures GX validation alone and its Data Docs on the built warehouse, times 
 DuckDB query computing the same checks (the floor GX is compared with), runs `xxgk nightly`
 over the same home with 1% new files (next year's reports of 1% of the bodies), and
 scores findings against the manifest (recall and precision per rule, parse accuracy per form).
-Parse throughput per form is measured once, on samples of every form, on all cores and on one.
-Prints Markdown tables; --json writes the numbers too. Never part of the test suite (only a
+Parse throughput and accuracy per form are measured once, on samples of every form (on all
+cores, on one, and per CPU-second: a figure other jobs on the machine do not change). Prints
+Markdown tables; --json writes the numbers too. Never part of the test suite (only a
 smoke size is, in tests/test_synth.py).
 """
 
@@ -29,7 +30,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 
+from xxgk.ingest.model import ParseResult
 from xxgk.ingest.parse import parse_file
 from xxgk.synth.corpus import CorpusSpec, generate
 from xxgk.synth.render import FORMS, TEXT_FORMS
@@ -115,6 +118,22 @@ def _parse_count(path: Path) -> int:
     return 1
 
 
+def _cells_equal(corpus: Path, results: list[ParseResult]) -> tuple[int, int]:
+    """Cells of the parsed sample equal to what the manifest says was written, and all cells."""
+    truth = pq.read_table(corpus / "manifest" / "cells.parquet").to_pylist()
+    written = {(t["report_id"], t["cell_code"]): (t["value"], t["status"]) for t in truth}
+    parsed = {(r.report.sha256[:16], c.code): (c.value, c.status) for r in results for c in r.cells}
+    equal = sum(
+        1
+        for key, (value, status) in written.items()
+        if key in parsed
+        and parsed[key][1] == status
+        and (value is None) == (parsed[key][0] is None)
+        and (value is None or abs(parsed[key][0] - value) < 1e-6)
+    )
+    return equal, len(written)
+
+
 def parse_throughput(work: Path, seed: int, sample: int, jobs: int) -> dict[str, dict]:
     out = {}
     for form in FORMS:
@@ -129,10 +148,10 @@ def parse_throughput(work: Path, seed: int, sample: int, jobs: int) -> dict[str,
         files = sorted((folder / "reports").rglob("*.*"))
         parse_file(files[0])  # imports and caches warm, as in a long run
         start, cpu = time.perf_counter(), time.process_time()
-        for f in files:
-            parse_file(f)
+        results = [parse_file(f) for f in files]
         one = len(files) / (time.perf_counter() - start)
         per_cpu_second = len(files) / (time.process_time() - cpu)
+        equal, total = _cells_equal(folder, results)
         start = time.perf_counter()
         with ProcessPoolExecutor(jobs) as pool:
             done = sum(pool.map(_parse_count, files, chunksize=8))
@@ -145,6 +164,8 @@ def parse_throughput(work: Path, seed: int, sample: int, jobs: int) -> dict[str,
             "one_core": one,
             "per_cpu_second": per_cpu_second,
             "load": os.getloadavg()[0],
+            "cells": total,
+            "cells_equal": equal,
         }
         print(
             f"bench: parse {form}: {every:.0f}/s on {jobs} cores, {one:.0f}/s on one "
@@ -415,16 +436,19 @@ def print_tables(info: dict, parse: dict, sizes: dict[int, SizeResult], jobs: in
     )
     print(
         f"| form | sample | avg KB | reports/s, {jobs} cores | reports/s, one core | "
-        "reports per CPU-second | load | target |"
+        "reports per CPU-second | cells equal to truth | load | target |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for form, p in parse.items():
         print(
             f"| {form} | {p['files']} | {p['kb']:.1f} | {p['all_cores']:.0f} | "
-            f"{p['one_core']:.0f} | {p['per_cpu_second']:.0f} | {p['load']:.1f} | "
+            f"{p['one_core']:.0f} | {p['per_cpu_second']:.0f} | "
+            f"{_pct(p['cells_equal'] / p['cells'])} | {p['load']:.1f} | "
             f"≥ {TARGETS[form]}/s |"
         )
     names = list(sizes)
+    if not names:
+        return
     print("\n| stage | " + " | ".join(f"N = {sizes[n].reports:,}" for n in names) + " |")
     print("|---|" + "---:|" * len(names))
 
@@ -483,7 +507,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", default="1000,10000", help="reports per size (1000,10000)")
+    parser.add_argument(
+        "--sizes", default="1000,10000", help="reports per size (1000,10000; empty: parse only)"
+    )
     parser.add_argument("--work", type=Path, default=ROOT / "out" / "bench", help="out/bench")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fault-rate", type=float, default=0.05)
@@ -499,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     info = machine()
     parse = parse_throughput(args.work, args.seed, args.parse_sample, args.jobs)
-    sizes = {n: run_size(n, args) for n in map(int, args.sizes.split(","))}
+    sizes = {n: run_size(n, args) for n in map(int, filter(None, args.sizes.split(",")))}
     print_tables(info, parse, sizes, args.jobs)
     if args.json:
         payload = {
@@ -508,7 +534,8 @@ def main(argv: list[str] | None = None) -> int:
             "sizes": {n: asdict(s) for n, s in sizes.items()},
         }
         args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
-    return 0 if all(s.score["full"]["perfect"] for s in sizes.values()) else 1
+    parsed_right = all(p["cells_equal"] == p["cells"] for p in parse.values())
+    return 0 if parsed_right and all(s.score["full"]["perfect"] for s in sizes.values()) else 1
 
 
 if __name__ == "__main__":
