@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
+from xxgk.commands import options
 from xxgk.warehouse.lock import LockHeld, hold
 from xxgk.warehouse.paths import Home
 from xxgk.warehouse.runner import build
-from xxgk.warehouse.targets import DEFAULT_TARGET, TARGET_HELP, TARGETS, warehouse_for
+from xxgk.warehouse.targets import warehouse_for
 
 HELP = "build the warehouse from the landing: dbt seed, run and test (dbt build)"
 
@@ -26,14 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "passed, 1 a model, seed or test failed (each is listed) or another xxgk command is "
         "using HOME, 2 bad usage.",
     )
-    p.add_argument(
-        "--home",
-        type=Path,
-        help="where the landing and warehouse live (default: $XXGK_HOME, else out/ in the repo)",
-    )
+    options.add_home(p)
     p.add_argument("--select", metavar="SPEC", help="dbt node selection, e.g. +fct_rule_checks")
     p.add_argument("--docs", action="store_true", help="then generate dbt docs (HOME/dbt/target)")
-    p.add_argument("--target", choices=TARGETS, default=DEFAULT_TARGET, help=TARGET_HELP)
+    options.add_target(p)
     p.set_defaults(func=run)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
+from xxgk.commands import options
 from xxgk.warehouse.paths import PROJECT_DIR, Home
-from xxgk.warehouse.targets import DEFAULT_TARGET, TARGET_HELP, TARGETS, warehouse_for
+from xxgk.warehouse.targets import warehouse_for
 
 HELP = "check the warehouse with Great Expectations: findings, offline Data Docs, dbt docs"
 EXPECTATIONS = PROJECT_DIR / "expectations"
@@ -28,25 +28,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "finding, a check GX could not evaluate, a stale suite, a bad waivers file, a missing "
         "warehouse or another xxgk command using HOME, 2 bad usage.",
     )
-    p.add_argument(
-        "--home",
-        type=Path,
-        help="where the warehouse is and the outputs go (default: $XXGK_HOME, else out/ in "
-        "the repo)",
-    )
-    p.add_argument(
-        "--waivers",
-        type=Path,
-        metavar="FILE",
-        help="reviewed waivers (rule, report, reason, who); default: $XXGK_WAIVERS, else "
-        "waivers.yaml in HOME, else in the project (see waivers.example.yaml)",
-    )
+    options.add_home(p)
+    options.add_waivers(p)
     p.add_argument(
         "--no-dbt-docs",
         action="store_true",
         help="do not run `dbt docs generate --static` to link the dbt docs from the site",
     )
-    p.add_argument("--target", choices=TARGETS, default=DEFAULT_TARGET, help=TARGET_HELP)
+    options.add_target(p)
     p.add_argument(
         "--write-suites",
         action="store_true",

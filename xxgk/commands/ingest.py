@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from xxgk.commands import options
 from xxgk.ingest.landing import FileOutcome, Landing, find_reports
 from xxgk.ingest.model import shown
 from xxgk.warehouse.lock import LockHeld, hold
@@ -30,14 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "2 bad usage or a path that does not exist.",
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders")
-    p.add_argument(
-        "--home",
-        type=Path,
-        help="where the landing and warehouse live (default: $XXGK_HOME, else out/ in the repo)",
-    )
-    p.add_argument(
-        "--jobs", type=int, default=1, metavar="N", help="parse N files at once (default 1)"
-    )
+    options.add_home(p)
+    options.add_jobs(p)
     p.add_argument(
         "--compact",
         action="store_true",

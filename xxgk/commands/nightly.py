@@ -11,10 +11,10 @@ from pathlib import Path
 
 from xxgk.checks import history
 from xxgk.checks.waivers import ENV as WAIVERS_ENV
+from xxgk.commands import options
 from xxgk.commands import run as run_command
 from xxgk.warehouse.lock import LockHeld, hold
 from xxgk.warehouse.paths import Home
-from xxgk.warehouse.targets import DEFAULT_TARGET, TARGET_HELP, TARGETS
 
 HELP = "scheduled incremental run: history, findings diff against the last run, --fail-on"
 
@@ -32,26 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "xxgk command using HOME, 2 bad usage.",
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders")
-    p.add_argument(
-        "--home",
-        type=Path,
-        help="where landing, warehouse, outputs and history live (default: $XXGK_HOME, else out/)",
-    )
-    p.add_argument("--jobs", type=int, default=1, metavar="N", help="parse N files at once")
-    p.add_argument(
-        "--fail-on",
-        choices=("error", "warning", "never"),
-        default="error",
-        help="exit 1 when an open, unwaived finding of this severity or worse exists "
-        "(default: error)",
-    )
-    p.add_argument(
-        "--waivers",
-        type=Path,
-        metavar="FILE",
-        help="reviewed waivers file (default: waivers.yaml in HOME, else in the project)",
-    )
-    p.add_argument("--target", choices=TARGETS, default=DEFAULT_TARGET, help=TARGET_HELP)
+    options.add_home(p)
+    options.add_jobs(p)
+    options.add_fail_on(p)
+    options.add_waivers(p)
+    options.add_target(p)
     p.set_defaults(func=run)
 
 

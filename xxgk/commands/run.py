@@ -12,10 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from xxgk.commands import build, check, ingest
+from xxgk.commands import build, check, ingest, options
 from xxgk.warehouse.lock import LockHeld, hold
 from xxgk.warehouse.paths import PROJECT_DIR, Home
-from xxgk.warehouse.targets import DEFAULT_TARGET, TARGET_HELP, TARGETS
 
 HELP = "the whole job: ingest, dbt build, GX checkpoint, Data Docs and findings"
 SAMPLES = PROJECT_DIR / "samples" / "reports"
@@ -35,19 +34,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help=f"report files or folders ({SAMPLES})"
     )
-    p.add_argument(
-        "--home",
-        type=Path,
-        help="where landing, warehouse and outputs live (default: $XXGK_HOME, else out/)",
-    )
-    p.add_argument("--jobs", type=int, default=1, metavar="N", help="parse N files at once")
-    p.add_argument(
-        "--fail-on",
-        choices=("error", "warning", "never"),
-        default="error",
-        help="exit 1 when a finding of this severity or worse exists (default: error)",
-    )
-    p.add_argument("--target", choices=TARGETS, default=DEFAULT_TARGET, help=TARGET_HELP)
+    options.add_home(p)
+    options.add_jobs(p)
+    options.add_fail_on(p)
+    options.add_target(p)
     p.set_defaults(func=run)
 
 
