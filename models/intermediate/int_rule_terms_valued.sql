@@ -31,6 +31,7 @@ measures as (
 valued as (
     select
         contexts.report_id,
+        reports.template,
         contexts.rule_id,
         rule_terms.instance,
         contexts.context_key,

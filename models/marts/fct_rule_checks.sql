@@ -11,33 +11,25 @@ reports as (
     select * from {{ ref('dim_reports') }}
 ),
 
-terms as (
-    select
-        valued.*,
-        reports.template,
-        coalesce(statuses.is_assessable, false) as is_assessable
-    from {{ ref('int_rule_terms_valued') }} as valued
-    inner join reports
-        on valued.report_id = reports.report_id
-    left join {{ ref('ref_value_statuses') }} as statuses
-        on valued.term_status = statuses.value_status
+statuses as (
+    select * from {{ ref('ref_value_statuses') }}
 ),
 
 -- how a term is written in a side: the same for every report of a template, so labelled once
 labels as (
-    select distinct
+    select
         template,
         rule_id,
         instance,
         side,
         reading,
-        term_position,
+        position as term_position,
         {{ dbt.concat([
             "case when sign < 0 then '-' else '' end",
             "case when year_offset = -1 then 'prev:' else '' end",
-            "case when term_kind = 'constant' then cast(term_value as " ~ dbt.type_string() ~ ") else term_ref end",
+            "case when term_kind = 'constant' then cast(cast(constant_value as " ~ dbt.type_numeric() ~ ") as " ~ dbt.type_string() ~ ") else term_ref end",
         ]) }} as term_label
-    from terms
+    from {{ ref('rule_terms') }}
 ),
 
 side_labels as (
@@ -52,70 +44,72 @@ side_labels as (
     group by template, rule_id, instance, side, reading
 ),
 
-absent_optional_instances as (
-    select report_id, rule_id, instance, context_key
-    from terms
-    where is_optional
-    group by report_id, rule_id, instance, context_key
-    having sum(case when is_on_optional_column and term_status <> 'missing' then 1 else 0 end) = 0
+-- the one pass over every term (the view is large: it is read in streaming aggregates only,
+-- never held whole, so memory stays bounded)
+side_values as (
+    select
+        valued.report_id,
+        valued.rule_id,
+        valued.instance,
+        valued.context_key,
+        valued.side,
+        valued.reading,
+        max(valued.template) as template,
+        max(valued.reading_label_zh) as reading_label_zh,
+        max(valued.reading_label_en) as reading_label_en,
+        max(valued.compared_report_id) as compared_report_id,
+        max(valued.fact_index) as fact_index,
+        sum(valued.sign * valued.term_value) as side_value,
+        min(case when statuses.is_assessable then 1 else 0 end) as is_side_assessable,
+        max(case when valued.is_optional then 1 else 0 end) as is_optional,
+        sum(
+            case when valued.is_on_optional_column and valued.term_status <> 'missing' then 1 else 0 end
+        ) as optional_cells_read
+    from {{ ref('int_rule_terms_valued') }} as valued
+    left join statuses
+        on valued.term_status = statuses.value_status
+    group by
+        valued.report_id, valued.rule_id, valued.instance, valued.context_key, valued.side,
+        valued.reading
 ),
 
-present_terms as (
-    select terms.*
-    from terms
-    left join absent_optional_instances as absent
-        on terms.report_id = absent.report_id
-        and terms.rule_id = absent.rule_id
-        and terms.instance = absent.instance
-        and terms.context_key = absent.context_key
-    where absent.report_id is null
+-- instances bound to an optional column (小计) of which the report has no cell
+absent_optional_instances as (
+    select report_id, rule_id, instance, context_key
+    from side_values
+    where is_optional = 1
+    group by report_id, rule_id, instance, context_key
+    having sum(optional_cells_read) = 0
 ),
 
 -- the inputs that keep a side from being assessed, named with their status (few rows)
 unassessable_terms as (
     select
-        present_terms.report_id,
-        present_terms.rule_id,
-        present_terms.instance,
-        present_terms.context_key,
-        present_terms.side,
-        present_terms.reading,
+        valued.report_id,
+        valued.rule_id,
+        valued.instance,
+        valued.context_key,
+        valued.side,
+        valued.reading,
         {{ dbt.listagg(
-            dbt.concat(["labels.term_label", "'='", "present_terms.term_status"]),
+            dbt.concat(["labels.term_label", "'='", "valued.term_status"]),
             "', '",
-            "order by present_terms.term_position"
+            "order by valued.term_position"
         ) }} as unassessable_terms
-    from present_terms
+    from {{ ref('int_rule_terms_valued') }} as valued
     inner join labels
-        on present_terms.template = labels.template
-        and present_terms.rule_id = labels.rule_id
-        and present_terms.instance = labels.instance
-        and present_terms.side = labels.side
-        and present_terms.reading = labels.reading
-        and present_terms.term_position = labels.term_position
-    where not present_terms.is_assessable
+        on valued.template = labels.template
+        and valued.rule_id = labels.rule_id
+        and valued.instance = labels.instance
+        and valued.side = labels.side
+        and valued.reading = labels.reading
+        and valued.term_position = labels.term_position
+    left join statuses
+        on valued.term_status = statuses.value_status
+    where not coalesce(statuses.is_assessable, false)
     group by
-        present_terms.report_id, present_terms.rule_id, present_terms.instance,
-        present_terms.context_key, present_terms.side, present_terms.reading
-),
-
-side_values as (
-    select
-        report_id,
-        rule_id,
-        instance,
-        context_key,
-        side,
-        reading,
-        max(template) as template,
-        max(reading_label_zh) as reading_label_zh,
-        max(reading_label_en) as reading_label_en,
-        max(compared_report_id) as compared_report_id,
-        max(fact_index) as fact_index,
-        sum(sign * term_value) as side_value,
-        min(case when is_assessable then 1 else 0 end) as is_side_assessable
-    from present_terms
-    group by report_id, rule_id, instance, context_key, side, reading
+        valued.report_id, valued.rule_id, valued.instance, valued.context_key, valued.side,
+        valued.reading
 ),
 
 sides as (
@@ -137,6 +131,12 @@ sides as (
         and side_values.context_key = unassessable_terms.context_key
         and side_values.side = unassessable_terms.side
         and side_values.reading = unassessable_terms.reading
+    left join absent_optional_instances as absent
+        on side_values.report_id = absent.report_id
+        and side_values.rule_id = absent.rule_id
+        and side_values.instance = absent.instance
+        and side_values.context_key = absent.context_key
+    where absent.report_id is null
 ),
 
 readings as (

@@ -17,6 +17,7 @@ for writing while any of them holds it, so `close_all()` closes them wherever th
 
 from __future__ import annotations
 
+import os
 import weakref
 from pathlib import Path
 from typing import Any
@@ -49,12 +50,20 @@ class ReadOnlyDuckDBDialect(duckdb_engine.Dialect):
         pass
 
 
+MEMORY_LIMIT_ENV = "XXGK_DUCKDB_MEMORY_LIMIT"
+MEMORY_LIMIT_DEFAULT = "1500MB"
+
 registry.register(f"duckdb.{DRIVER}", __name__, ReadOnlyDuckDBDialect.__name__)
 
 
 def connection_string(database: Path) -> str:
-    """SQLAlchemy URL opening `database` read-only through the dialect above."""
-    return f"duckdb+{DRIVER}:///{database.resolve()}?access_mode=read_only"
+    """SQLAlchemy URL opening `database` read-only through the dialect above, with DuckDB's
+    memory bounded as the dbt profile bounds it (profiles.yml, the same variable and default)."""
+    memory = os.environ.get(MEMORY_LIMIT_ENV, MEMORY_LIMIT_DEFAULT)
+    return (
+        f"duckdb+{DRIVER}:///{database.resolve()}?access_mode=read_only"
+        f"&memory_limit={memory}&preserve_insertion_order=false"
+    )
 
 
 def close_all() -> None:

@@ -296,7 +296,10 @@ def rule_query(
         "with\n"
         + ",\n".join(ctes)
         + "\nselect r.report_id, r.body, r.year, r.template, k.instance, k.context_key,\n"
-        f"    i.cells, k.actual, k.expected, k.actual - k.expected as difference{extra}\n"
+        # doubles, not decimals: GX converts every decimal it fetches with a slow stack walk
+        "    i.cells, cast(k.actual as double precision) as actual,\n"
+        "    cast(k.expected as double precision) as expected,\n"
+        f"    cast(k.actual - k.expected as double precision) as difference{extra}\n"
         "from checked as k\n"
         "inner join reports as r on r.report_id = k.report_id\n"
         "inner join instances as i on i.template = r.template and i.instance = k.instance"

@@ -28,7 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     options.add_home(p)
     p.add_argument("--select", metavar="SPEC", help="dbt node selection, e.g. +fct_rule_checks")
-    p.add_argument("--docs", action="store_true", help="then generate dbt docs (HOME/dbt/target)")
+    p.add_argument(
+        "--docs",
+        action="store_true",
+        help="then generate the dbt docs (HOME/dbt/target/static_index.html), which `xxgk check "
+        "--no-dbt-docs` links as they are",
+    )
     options.add_target(p)
     p.set_defaults(func=run)
 

@@ -33,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--no-dbt-docs",
         action="store_true",
-        help="do not run `dbt docs generate --static` to link the dbt docs from the site",
+        help="do not run `dbt docs generate --static` first: link the dbt docs as the last "
+        "`xxgk build --docs` left them, if any",
     )
     options.add_target(p)
     p.add_argument(
@@ -83,9 +84,11 @@ def _check(args: argparse.Namespace, home: Home) -> int:
             file=sys.stderr,
         )
         return 1
-    dbt_index = None
+    dbt_index = home.dbt_target / "static_index.html"
     failed = False
-    if not args.no_dbt_docs:
+    if args.no_dbt_docs:
+        dbt_index = dbt_index if dbt_index.is_file() else None
+    else:
         from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
         from xxgk.warehouse.runner import run_dbt
@@ -93,9 +96,8 @@ def _check(args: argparse.Namespace, home: Home) -> int:
         outcome = run_dbt(["docs", "generate", "--static"], home, target=args.target)
         # dbt-duckdb keeps the file open in this process; GX must open it read-only next
         DuckDBConnectionManager.close_all_connections()
-        if outcome.success:
-            dbt_index = home.dbt_target / "static_index.html"
-        else:
+        if not outcome.success:
+            dbt_index = None
             failed = True
             problem = outcome.error or "; ".join(outcome.failures)
             print(f"xxgk: dbt docs generate failed: {problem}", file=sys.stderr)

@@ -25,7 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "run",
         help=HELP,
         description=HELP + ". Runs `xxgk ingest PATH...` (default: the bundled sample reports), "
-        "`xxgk build --docs` and `xxgk check`, printing each stage's progress, then a summary. "
+        "`xxgk build --docs` and `xxgk check --no-dbt-docs`, printing each stage's progress, "
+        "then a summary. "
         "Exit status: 0 done (and no finding at or above --fail-on), 1 a stage failed, a "
         "finding at or above --fail-on, or another xxgk command is using HOME (it is named; "
         "one command at a time uses a home), 2 bad usage. Files that cannot be parsed are "
@@ -66,11 +67,11 @@ def _stages(args: argparse.Namespace, home: Home) -> int:
         return 2
     _stage("ingest", start)
     start = time.perf_counter()
-    if build.run(argparse.Namespace(select=None, docs=False, **common)) != 0:
+    if build.run(argparse.Namespace(select=None, docs=True, **common)) != 0:
         return 1
     _stage("dbt build", start)
     start = time.perf_counter()
-    checked = check.run(argparse.Namespace(no_dbt_docs=False, write_suites=False, **common))
+    checked = check.run(argparse.Namespace(no_dbt_docs=True, write_suites=False, **common))
     _stage("checks and docs", start)
     summary = home.root / "findings.json"
     if not summary.is_file():

@@ -136,6 +136,11 @@ def _names() -> tuple[dict[str, list[Division]], dict[str, list[Division]]]:
     return dict(full), dict(short)
 
 
+@cache
+def _longest_name() -> int:
+    return max(len(n) for names in _names() for n in names)
+
+
 def _split_kind(name: str) -> tuple[str, str | None]:
     for kind in BODY_KINDS:
         if name.endswith(kind) and len(name) > len(kind):
@@ -153,7 +158,9 @@ def _chain(stem: str) -> tuple[list[Division], int, bool]:
         step: list[Division] = []
         step_len, step_short = 0, False
         for names, is_short in ((full, False), (short, True)):
-            for n in sorted((n for n in names if stem.startswith(n, pos)), key=len, reverse=True):
+            longest = min(_longest_name(), len(stem) - pos)
+            prefixes = (stem[pos : pos + k] for k in range(longest, 0, -1))
+            for n in (p for p in prefixes if p in names):
                 inside = [d for d in names[n] if not fitting or any(f.contains(d) for f in fitting)]
                 if inside:
                     step, step_len, step_short = inside, len(n), is_short

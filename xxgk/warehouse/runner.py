@@ -103,7 +103,7 @@ def _build_postgres(home: Home, select: str | None, docs: bool) -> DbtOutcome:
         return DbtOutcome(False, error=f"loading the landing into PostgreSQL: {e}".strip())
     outcome = run_dbt(["build", *(["--select", select] if select else [])], home, target="postgres")
     if outcome.success and docs:
-        outcome = run_dbt(["docs", "generate"], home, target="postgres")
+        outcome = run_dbt(["docs", "generate", "--static"], home, target="postgres")
     return outcome
 
 
@@ -111,8 +111,9 @@ def build(
     home: Home, select: str | None = None, docs: bool = False, target: str = DEFAULT_TARGET
 ) -> DbtOutcome:
     """Seed, run and test the warehouse (`dbt build`) on a copy swapped in when dbt finishes,
-    then optionally `dbt docs generate`. An empty landing is created first, so a build before
-    any ingest gives empty marts. Target `postgres` builds on the server (see above)."""
+    optionally with `dbt docs generate --static` (HOME/dbt/target/static_index.html). An empty
+    landing is created first, so a build before any ingest gives empty marts. Target
+    `postgres` builds on the server (see above)."""
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
     Landing(home.landing).init()
@@ -123,6 +124,9 @@ def build(
     if home.warehouse.exists():
         shutil.copyfile(home.warehouse, copy)
     outcome = run_dbt(["build", *(["--select", select] if select else [])], home, warehouse=copy)
+    if outcome.success and docs:
+        # on the copy too: the same profile as the build, so dbt's partial parsing holds
+        outcome = run_dbt(["docs", "generate", "--static"], home, warehouse=copy)
     DuckDBConnectionManager.close_all_connections()
     if outcome.error is not None:  # dbt did not run: the warehouse is as it was
         _discard(copy)
@@ -130,6 +134,4 @@ def build(
     with duckdb.connect(str(copy)) as con:
         con.execute("checkpoint")  # everything in the file itself, none of it in a WAL
     os.replace(copy, home.warehouse)
-    if outcome.success and docs:
-        outcome = run_dbt(["docs", "generate"], home)
     return outcome
