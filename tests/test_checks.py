@@ -13,6 +13,7 @@ import duckdb
 import pytest
 from test_checks_support import Checked, build, checked
 
+from xxgk.checks import findings
 from xxgk.template.rules import load_rules
 
 EXPECTATIONS = Path(__file__).resolve().parents[1] / "expectations"
@@ -219,3 +220,23 @@ def test_gx_needs_the_dialect_and_the_dialect_reads_only(tmp_path: Path) -> None
         duckdb.connect(str(db))
     close_all()
     duckdb.connect(str(db)).close()  # ... until the dialect lets it go
+
+
+def test_findings_files_are_replaced_whole_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk that fills half-way through findings.json leaves the previous file as it was (a
+    nightly reads it) and no temporary file behind."""
+    findings.write(tmp_path, findings.Findings())
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def half_then_full(self: Path, data: str, *args: object, **kwargs: object) -> int:
+        with self.open("w", encoding="utf-8") as fh:
+            fh.write(data[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", half_then_full)
+    with pytest.raises(OSError, match="No space left"):
+        findings.write(tmp_path, findings.Findings(check_errors=["x" * 1000]))
+    monkeypatch.undo()
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

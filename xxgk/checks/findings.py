@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, astuple, dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
@@ -279,8 +281,20 @@ def store_postgres(con: Any, result: Findings) -> None:
             execute_values(cur, f"insert into {SCHEMA}.{name} values %s", rows, page_size=1000)
 
 
+@contextmanager
+def _replacing(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` that replaces it in one rename once written: a reader (or
+    a killed run) sees the previous file or the new one, never half of one."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _csv(path: Path, items: list, cls: type) -> Path:
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+    with _replacing(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow([f.name for f in fields(cls)])
         for item in items:
@@ -301,7 +315,8 @@ def write(out: Path, result: Findings) -> tuple[Path, ...]:
         "findings": [asdict(f) for f in result.findings],
     }
     json_path = out / "findings.json"
-    json_path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    with _replacing(json_path) as tmp:
+        tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return (
         _csv(out / "findings.csv", result.findings, Finding),
         _csv(out / "findings_by_report.csv", result.reports, ReportSummary),
