@@ -5,6 +5,7 @@ session, then the marts."""
 from __future__ import annotations
 
 import hashlib
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -262,3 +263,20 @@ def test_a_failing_build_says_what_failed(tmp_path: Path) -> None:
     result = run_cli("build", "--home", tmp_path, "--select", "stg_landing__ledger")
     assert result.returncode == 1
     assert "build failed" in result.stderr and "stg_landing__ledger" in result.stderr
+
+
+def test_a_build_that_cannot_build_every_model_keeps_the_last_warehouse(
+    warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With too little memory DuckDB fails part-way (some models built, the rest skipped): the
+    build fails and the warehouse is the last complete one, byte for byte, never a mix."""
+    home = tmp_path / "home"
+    shutil.copytree(warehouse.home / "landing", home / "landing")
+    shutil.copyfile(warehouse.home / "xxgk.duckdb", home / "xxgk.duckdb")
+    before = (home / "xxgk.duckdb").read_bytes()
+    monkeypatch.setenv("XXGK_DUCKDB_MEMORY_LIMIT", "30MB")
+    result = run_cli("build", "--home", home)
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "Out of Memory" in result.stderr
+    assert (home / "xxgk.duckdb").read_bytes() == before
+    assert not list(home.glob(".*.building*"))

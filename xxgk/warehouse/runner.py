@@ -32,6 +32,7 @@ WAREHOUSE_ENV = "XXGK_WAREHOUSE"  # the DuckDB file profiles.yml opens (default 
 class DbtOutcome:
     success: bool
     failures: list[str] = field(default_factory=list)  # "node: message" for each error or fail
+    models_failed: bool = False  # a model or seed errored or was skipped
     error: str | None = None  # dbt could not run at all (bad project, no connection, …)
 
 
@@ -77,12 +78,19 @@ def run_dbt(
         result = dbtRunner().invoke(cli)
     if result.exception is not None:
         return DbtOutcome(False, error=f"{type(result.exception).__name__}: {result.exception}")
-    failures = [
-        f"{r.node.name}: {r.message or r.status}"
-        for r in getattr(result.result, "results", None) or []
-        if str(r.status) in ("error", "fail", "runtime error")
+    results = getattr(result.result, "results", None) or []
+    failed = [r for r in results if str(r.status) in ("error", "fail", "runtime error")]
+    unbuilt = [  # models and seeds that errored, or were skipped after a failure upstream
+        r
+        for r in results
+        if str(r.node.resource_type) in ("model", "seed")
+        and str(r.status) in ("error", "runtime error", "skipped")
     ]
-    return DbtOutcome(bool(result.success), failures)
+    return DbtOutcome(
+        bool(result.success),
+        [f"{r.node.name}: {r.message or r.status}" for r in failed],
+        bool(unbuilt),
+    )
 
 
 def _discard(database: Path) -> None:
@@ -128,7 +136,9 @@ def build(
         # on the copy too: the same profile as the build, so dbt's partial parsing holds
         outcome = run_dbt(["docs", "generate", "--static"], home, warehouse=copy)
     DuckDBConnectionManager.close_all_connections()
-    if outcome.error is not None:  # dbt did not run: the warehouse is as it was
+    if outcome.error is not None or outcome.models_failed:
+        # dbt did not run, or would leave some models of this build beside others of the last:
+        # the last complete warehouse stays
         _discard(copy)
         return outcome
     with duckdb.connect(str(copy)) as con:
