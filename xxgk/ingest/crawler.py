@@ -880,11 +880,13 @@ def _t4_row(t: _Text, table: Table, lo: int, hi: int, problems: list[Problem]) -
 def looks_glued(text: str) -> bool:
     """A crawler dump: two Table 3 row labels running straight into 7 or more digits, or 规章
     and 规范性文件 each followed by 3 or more glued digits."""
-    raw = text.translate(_FULLWIDTH)
-    if _GLUED_T2.search(raw):
+    # both patterns read the text as they would its half-width form (\d and \s match the
+    # full-width digits and space), so only a dump that may be glued pays for the translation
+    if _GLUED_T2.search(text):
         return True
-    if not _SEVEN_DIGITS.search(raw):
+    if not _SEVEN_DIGITS.search(text):
         return False
+    raw = text.translate(_FULLWIDTH)
     t = _Text.of(text)
     hits = 0
     for row in next(iter(formats().values())).table("t3").rows:  # the same labels in both

@@ -53,6 +53,10 @@ _NEGATED = {
 }
 
 
+# a word every pattern above needs: a paragraph without one states no fact (most do not)
+_ANY_FACT = re.compile(r"行政复议|行政诉讼|申请|办理|办结|答复|结转|处理费")
+
+
 def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
@@ -60,8 +64,12 @@ def _number(text: str) -> float:
 def find_facts(doc: Document) -> list[Fact]:
     facts: list[Fact] = []
     for token in doc.paragraphs():
+        if not _ANY_FACT.search(token.text):
+            continue
         for m in _SENTENCE.finditer(token.text):
-            facts.extend(_sentence_facts(m.group().strip(), token.where))
+            sentence = m.group()
+            if _ANY_FACT.search(sentence):
+                facts.extend(_sentence_facts(sentence.strip(), token.where))
     return facts
 
 

@@ -8,12 +8,15 @@ column header. Table 4 is read as its value rows in order: 3 blocks × 5 columns
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
+from itertools import islice
 
 from xxgk.ingest.model import Document, ParsedCell, Problem, Token
 from xxgk.ingest.values import is_value_text, read_value
-from xxgk.template.catalog import Column, Row, Table, TemplateFormat
+from xxgk.template.catalog import Column, Row, Table, TemplateFormat, get_format
 from xxgk.template.labels import label_key, matches
 
 _MAX_LABEL = 120  # longer tokens are running text, never a row label
@@ -24,48 +27,48 @@ class _Stream:
     tokens: list[Token]
     keys: list[str]
     joined: list[str]  # a wrapped label: the previous line's text + this row's first token
+    value: list[bool]  # is_value_text of each token, read many times per token
+    labelled: list[int]  # indices with a key or a joined key: the only ones `find` can return
     row_start: dict[int, int]  # row number -> index of its first token
     row_end: dict[int, int]  # row number -> index after its last token
 
     @classmethod
     def of(cls, doc: Document) -> _Stream:
         tokens = doc.tokens
+        value = [is_value_text(t.text) for t in tokens]
         keys = [
-            label_key(t.text) if len(t.text) <= _MAX_LABEL and not is_value_text(t.text) else ""
-            for t in tokens
+            label_key(t.text) if not v and len(t.text) <= _MAX_LABEL else ""
+            for t, v in zip(tokens, value, strict=True)
         ]
         joined = [""] * len(tokens)
         start: dict[int, int] = {}
         end: dict[int, int] = {}
+        prev_row = None
         for i, t in enumerate(tokens):
-            start.setdefault(t.row, i)
-            end[t.row] = i + 1
-            prev = tokens[i - 1] if i else None
-            if (
-                prev
-                and prev.row != t.row
-                and keys[i - 1]
-                and keys[i]
-                and not (is_value_text(prev.text) or is_value_text(t.text))
-            ):
-                joined[i] = keys[i - 1] + keys[i]
-        return cls(tokens, keys, joined, start, end)
+            row = t.row
+            if row != prev_row:
+                start.setdefault(row, i)
+                if i and keys[i - 1] and keys[i]:  # a label key is never value text
+                    joined[i] = keys[i - 1] + keys[i]
+                prev_row = row
+            end[row] = i + 1
+        labelled = [i for i, (k, j) in enumerate(zip(keys, joined, strict=True)) if k or j]
+        return cls(tokens, keys, joined, value, labelled, start, end)
 
     def find(self, keys: frozenset[str], lo: int, hi: int) -> int | None:
-        return next(
-            (
-                i
-                for i in range(lo, hi)
-                if matches(self.keys[i], keys) or (self.joined[i] and matches(self.joined[i], keys))
-            ),
-            None,
-        )
+        k, joined = self.keys, self.joined
+        for i in islice(self.labelled, bisect_left(self.labelled, lo), None):
+            if i >= hi:
+                return None
+            if (k[i] and matches(k[i], keys)) or (joined[i] and matches(joined[i], keys)):
+                return i
+        return None
 
     def values_after(self, i: int) -> list[Token]:
         """The value tokens that follow token i in its row, up to the next label."""
         out: list[Token] = []
         for j in range(i + 1, self.row_end[self.tokens[i].row]):
-            if not is_value_text(self.tokens[j].text):
+            if not self.value[j]:
                 break
             out.append(self.tokens[j])
         return out
@@ -76,12 +79,12 @@ class _Stream:
         if j >= len(self.tokens):
             return []
         end = self.row_end[self.tokens[j].row]
-        while j < end and not is_value_text(self.tokens[j].text):
+        while j < end and not self.value[j]:
             if matches(self.keys[j], labels):
                 return []
             j += 1
         out = []
-        while j < end and is_value_text(self.tokens[j].text):
+        while j < end and self.value[j]:
             out.append(self.tokens[j])
             j += 1
         return out
@@ -90,11 +93,25 @@ class _Stream:
         """A row's values after its last label token."""
         out: list[Token] = []  # collected from the end, then put back in order
         for j in range(self.row_end[row] - 1, self.row_start[row] - 1, -1):
-            if not is_value_text(self.tokens[j].text):
+            if not self.value[j]:
                 break
             out.append(self.tokens[j])
         out.reverse()
         return out
+
+
+@dataclass(frozen=True)
+class _Codes:
+    every: tuple[str, ...]  # the format's cell codes in template order
+    standard: tuple[str, ...]  # without the optional 小计 column
+    subtotals: frozenset[str]
+
+
+@cache
+def _codes(format_code: str) -> _Codes:
+    every = tuple(c.code for c in get_format(format_code).cells)
+    subtotals = frozenset(c for c in every if c.endswith(".legal_person_subtotal"))
+    return _Codes(every, tuple(c for c in every if c not in subtotals), subtotals)
 
 
 def _has_content(values: list[Token]) -> bool:
@@ -107,6 +124,7 @@ class _Located:
     problems: list[Problem]
 
 
+@cache  # immutable, so one per code serves every report
 def _missing(code: str) -> ParsedCell:
     return ParsedCell(code, None, None, None, "missing")
 
@@ -114,16 +132,13 @@ def _missing(code: str) -> ParsedCell:
 def _read_cells(
     table: Table, row: Row, columns: tuple[Column, ...], values: list[Token], out: _Located
 ) -> None:
+    prefix = f"{table.code}.{row.code}."
     for column, token in zip(columns, values, strict=True):
-        code = f"{table.code}.{row.code}.{column.code}"
+        code = prefix + column.code
         v = read_value(token.text, column.kind)
         out.cells[code] = ParsedCell(code, v.value, token.text, token.where, v.status)
         if v.problem:
             out.problems.append(Problem("invalid_value", v.problem, token.where, code))
-
-
-def _all_row_keys(table: Table) -> frozenset[str]:
-    return frozenset().union(*(r.keys for r in table.rows))
 
 
 def _one_width(
@@ -150,7 +165,7 @@ def _read_rows(
 ) -> list[int]:
     """Read a table's rows in order. `widths` maps a value count to the columns it fills
     (per row for Table 2); returns the indices of the label tokens used."""
-    labels = _all_row_keys(table)
+    labels = table.row_keys
     found: list[tuple[Row, int, list[Token]]] = []
     cursor = lo
     for row in table.rows:
@@ -232,12 +247,12 @@ def _unknown_rows(
 ) -> None:
     """Rows with values that were not read: a label the catalog does not know, or a row of the
     table written again (the table twice); reported, not dropped silently."""
-    labels = _all_row_keys(table)
+    labels = table.row_keys
     for r in sorted({s.tokens[i].row for i in range(lo, hi)}):
         start, end = s.row_start[r], s.row_end[r]
         if any(i in used for i in range(start, end)):
             continue
-        label = next((i for i in range(start, end) if not is_value_text(s.tokens[i].text)), None)
+        label = next((i for i in range(start, end) if not s.value[i]), None)
         values = s.values_after(label) if label is not None else []
         if label is not None and _has_content(values) and s.tokens[label].in_table:
             text = s.tokens[label].text[:60]
@@ -291,8 +306,8 @@ def locate(doc: Document, fmt: TemplateFormat) -> tuple[list[ParsedCell], list[P
     else:
         _read_t4(s, t4, t4_lo, _section_five(s, t4_lo), out)
 
-    cells = [out.cells.get(c.code) or _missing(c.code) for c in fmt.cells]
-    has_subtotal = any(c.code.endswith(".legal_person_subtotal") for c in out.cells.values())
-    if not has_subtotal:  # the optional column is reported only when the report has it
-        cells = [c for c in cells if not c.code.endswith(".legal_person_subtotal")]
-    return cells, out.problems
+    codes = _codes(fmt.code)
+    # the optional column is reported only when the report has it
+    has_subtotal = not codes.subtotals.isdisjoint(out.cells)
+    every = codes.every if has_subtotal else codes.standard
+    return [out.cells.get(c) or _missing(c) for c in every], out.problems

@@ -35,6 +35,14 @@ class Token:
     where: str  # "line 12", "table 3, row 4, cell 2", "page 2, line 7"
     in_table: bool = True  # False for running text (narrative, headings)
 
+    # A frozen dataclass sets each field through object.__setattr__, several times the cost of
+    # writing the instance dict; a report makes hundreds of tokens and cells, and that was a
+    # tenth of a text report's parse. tests/test_model.py keeps these in step with the fields.
+    # (A dict update with keywords is as fast but unshares the dict's keys: more memory.)
+    def __init__(self, text: str, row: int, where: str, in_table: bool = True) -> None:
+        d = self.__dict__
+        d["text"], d["row"], d["where"], d["in_table"] = text, row, where, in_table
+
 
 @dataclass
 class Document:
@@ -66,6 +74,20 @@ class ParsedCell:
     # ids of the rules (xxgk/template/rules.yaml) whose constraints decided an inferred value:
     # such a cell is never evidence that those same rules hold (checks: not assessable)
     inferred_from: tuple[str, ...] = ()
+
+    def __init__(  # written out for speed, as Token's
+        self,
+        code: str,
+        value: int | float | None,
+        raw: str | None,
+        where: str | None,
+        status: str,
+        method: str = "read",
+        inferred_from: tuple[str, ...] = (),
+    ) -> None:
+        d = self.__dict__
+        d["code"], d["value"], d["raw"], d["where"] = code, value, raw, where
+        d["status"], d["method"], d["inferred_from"] = status, method, inferred_from
 
 
 @dataclass(frozen=True)

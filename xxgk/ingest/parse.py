@@ -33,9 +33,9 @@ def read_document(data: bytes) -> Document:
 
         return read_pdf(data)
     if form == "html":
-        from xxgk.ingest.readers.html import decode_html, read_html
+        from xxgk.ingest.readers.html import read_html_bytes
 
-        return read_html(decode_html(data))
+        return read_html_bytes(data)
     text = decode_text(data)
     check_text(text)
     if text_reader.looks_like_docx_text(text):
@@ -49,7 +49,8 @@ def read_document(data: bytes) -> Document:
 
 def _choose_format(doc: Document, year: int | None) -> tuple[TemplateFormat, list[Problem]]:
     """The format the year says, unless the tables' own column words say the other one."""
-    keys = {label_key(t.text) for t in doc.tokens if len(t.text) < 40}
+    texts = {t.text for t in doc.tokens if len(t.text) < 40}  # "0" and the like repeat
+    keys = {label_key(text) for text in texts}
     hits = {
         code: sum(1 for m in f.markers if label_key(m) in keys) for code, f in formats().items()
     }

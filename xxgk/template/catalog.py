@@ -23,7 +23,7 @@ class Column:
     kind: str = "count"  # count | signed | amount
     optional: bool = False
 
-    @property
+    @cached_property  # read for every row a parse looks for; the frozen fields never change
     def keys(self) -> frozenset[str]:
         return frozenset(label_key(x) for x in (self.label, *self.variants))
 
@@ -38,7 +38,7 @@ class Row:
     outcome: bool = False  # one of the 三、办理结果 rows summed into results_total
     column_codes: tuple[str, ...] = ()  # Table 2 rows name their own columns
 
-    @property
+    @cached_property  # read for every row a parse looks for; the frozen fields never change
     def keys(self) -> frozenset[str]:
         return frozenset(label_key(x) for x in (self.label, *self.variants))
 
@@ -60,18 +60,31 @@ class Table:
     rows: tuple[Row, ...]
     columns: tuple[Column, ...]
 
-    @property
+    @cached_property  # read for every row a parse looks for; the frozen fields never change
     def keys(self) -> frozenset[str]:
         return frozenset(label_key(x) for x in (self.label, *self.variants))
 
+    @cached_property
+    def row_keys(self) -> frozenset[str]:
+        """The keys of every row: a token that names some row of the table."""
+        return frozenset().union(*(r.keys for r in self.rows))
+
     def column(self, code: str) -> Column:
-        return next(c for c in self.columns if c.code == code)
+        return self._columns_by_code[code]
 
     def row_columns(self, row: Row) -> tuple[Column, ...]:
         """Columns a row has: its own list (Table 2) or the table's non-optional columns."""
         if row.column_codes:
             return tuple(self.column(c) for c in row.column_codes)
+        return self.standard_columns
+
+    @cached_property
+    def standard_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if not c.optional)
+
+    @cached_property
+    def _columns_by_code(self) -> dict[str, Column]:
+        return {c.code: c for c in self.columns}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,10 @@ running-text tokens).
 
 Speed: the tree walk is an XSLT stylesheet (libxslt, in C) that renders the page to one string
 with marker characters at line, table, row and cell boundaries; Python only splits that string.
-A Python walk over the elements cost more than the parse itself on a typical CMS page.
+A Python walk over the elements cost more than the parse itself on a typical CMS page. Text
+nodes are copied as they are (an XPath call per node cost a third of the walk): zero-width
+characters leave the rendered string in one pass, and a page holding a marker character itself
+(practically never) has them taken out of its tree first.
 """
 
 from __future__ import annotations
@@ -107,24 +110,29 @@ def decode_html(data: bytes) -> str:
     charset-normalizer is the last resort because Word-exported pages (font names such as
     微软雅黑 repeated in every style attribute) read as "uncommon CJK" to it and get rejected.
     """
+    return _decode(data)[0]
+
+
+def _decode(data: bytes) -> tuple[str, bool]:
+    """`decode_html`, and whether `data` is already that text's UTF-8 (no BOM, nothing replaced)."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return data.decode(codec, errors="replace")
+            return data.decode(codec, errors="replace"), False
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), True
     except UnicodeDecodeError as e:
         if e.reason == "unexpected end of data":  # a UTF-8 page cut off mid-character
-            return data.decode("utf-8", errors="replace")
+            return data.decode("utf-8", errors="replace"), False
     declared = _declared(data)
     for codec in dict.fromkeys((declared, "gb18030")):
         if codec and codec != "utf-8":
             try:
-                return data.decode(codec)
+                return data.decode(codec), False
             except UnicodeDecodeError:
                 pass
     best = charset_normalizer.from_bytes(data).best()
     guessed = _codec(best.encoding) if best else None
-    return data.decode(guessed or declared or "gb18030", errors="replace")
+    return data.decode(guessed or declared or "gb18030", errors="replace"), False
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -139,7 +147,12 @@ _BLOCK = (
 )
 # Unicode noncharacters: never in interchange text, so safe as markers (and removed from the page)
 _LINE, _TABLE, _ROW, _CELL, _END = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3", "\ufdd4"
+_MARKERS = _LINE + _TABLE + _ROW + _CELL + _END
 _INVISIBLE = "\u200b\u200c\u200d\ufeff\u00ad"  # zero-width characters, BOM, soft hyphen
+_NO_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE))
+_NO_MARKERS = dict.fromkeys(map(ord, _MARKERS))
+# a marker written as a character reference (&#xFDD0; &#64976;), which the parser resolves
+_MARKER_REF = re.compile(r"&#(?:[xX]0*[fF][dD][dD][0-4]|0*6497[6-9]|0*64980)")
 
 # rows of a data table; libxml2 leaves cells written without <tr> directly in the table (or
 # section), where browsers would make them a row: that parent then stands for the row
@@ -149,9 +162,6 @@ _RENDER = etree.XSLT(
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:output method="text" encoding="UTF-8"/>
   <xsl:template match="{_DROP}"/>
-  <xsl:template match="text()">
-    <xsl:value-of select="translate(., '{_INVISIBLE}{_LINE}{_TABLE}{_ROW}{_CELL}{_END}', '')"/>
-  </xsl:template>
   <xsl:template match="br">{_LINE}</xsl:template>
   <xsl:template match="{_BLOCK}">{_LINE}<xsl:apply-templates/>{_LINE}</xsl:template>
   <xsl:template match="table[not(.//table)]">
@@ -191,10 +201,18 @@ class _Tokens:
             if not cells:
                 continue
             self.row += 1
-            for c, cell in enumerate(cells, 1):
-                lines = (_clean(line) for line in cell.split(_LINE))
-                where = f"table {self.tables}, row {r}, cell {c}"
-                self.tokens.append(Token("\n".join(x for x in lines if x), self.row, where))
+            where = f"table {self.tables}, row {r}, cell "
+            self.tokens.extend(
+                Token(_cell_text(cell), self.row, f"{where}{c}") for c, cell in enumerate(cells, 1)
+            )
+
+
+def _cell_text(cell: str) -> str:
+    """A cell's lines (its <p>s and <br>s) cleaned, blank ones dropped; most cells have one."""
+    cell = cell.strip(_EDGES + _LINE)  # the blank lines and white space around the text
+    if _LINE not in cell:
+        return _clean(cell)
+    return "\n".join(text for line in cell.split(_LINE) if (text := _clean(line)))
 
 
 def _title(root: etree._Element) -> str:
@@ -203,7 +221,7 @@ def _title(root: etree._Element) -> str:
         title = root.find(".//title")
     if title is None:
         return ""
-    return _clean("".join(title.itertext()).translate(dict.fromkeys(map(ord, _INVISIBLE))))
+    return _clean("".join(title.itertext()).translate(_NO_INVISIBLE))
 
 
 # --- CMS metadata ------------------------------------------------------------------------------
@@ -219,6 +237,7 @@ _META_KEYS = {
     "索引号": "索引号",
     "单位": "单位",
 }
+_META_FIRST = frozenset(label[0] for label in _META_KEYS)
 _META_LINE = re.compile(
     rf"(?:^|(?<=\s))({'|'.join(_META_KEYS)})\s*[:：]\s*(.+?)(?=\s+[^\s:：]{{2,8}}\s*[:：]|$)"
 )
@@ -236,13 +255,15 @@ def _meta(tokens: list[Token]) -> dict[str, str]:
 
     for i, tok in enumerate(tokens):
         if tok.in_table:
+            if tok.text[:1] not in _META_FIRST:  # cleaned text: it starts as a label would
+                continue
             label = tok.text.rstrip(":： ").replace(" ", "")
             if label not in _META_KEYS or i + 1 == len(tokens):
                 continue
             value = tokens[i + 1]
             if value.row == tok.row and value.text.rstrip(":： ") not in _META_KEYS:
                 put(label, value.text)
-        elif len(tok.text) <= 300:
+        elif len(tok.text) <= 300 and (":" in tok.text or "：" in tok.text):
             for m in _META_LINE.finditer(tok.text):
                 put(m.group(1), m.group(2).strip())
     return meta
@@ -250,23 +271,60 @@ def _meta(tokens: list[Token]) -> dict[str, str]:
 
 def read_html(text: str) -> Document:
     """Read a decoded page (see `decode_html`) into tokens, title and CMS metadata."""
+    _check_tags(text)
+    # explicit UTF-8 bytes so that libxml2 never re-decodes by the page's own <meta charset>
+    return _read(text, text.encode("utf-8", errors="replace"))
+
+
+def read_html_bytes(data: bytes) -> Document:
+    """`read_html(decode_html(data))`, without re-encoding a page that is UTF-8 already."""
+    text, is_utf8 = _decode(data)
+    _check_tags(text)
+    return _read(text, data if is_utf8 else text.encode("utf-8", errors="replace"))
+
+
+def _check_tags(text: str) -> None:
     tags = text.count("<")
     if tags > MAX_TAGS:
         raise ParseError(f"too much markup for a report page ({tags:,} tags > {MAX_TAGS:,})")
-    # explicit UTF-8 bytes so that libxml2 never re-decodes by the page's own <meta charset>
-    data = text.encode("utf-8", errors="replace")
+
+
+def _read(text: str, data: bytes) -> Document:
+    """The page `text`, given as its UTF-8 `data`, read into a `Document`."""
     parser = etree.HTMLParser(
-        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        no_network=True,
+        huge_tree=True,
+        collect_ids=False,  # nothing reads ids: no hash table of them
     )
     root = etree.fromstring(data, parser) if data.strip() else None
     if cut := next((e for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None):
         raise ParseError(f"the page cannot be read whole ({cut.message.split(',')[0]})")
     if root is None:
         return Document(form="html", tokens=[])
+    title = _title(root)
+    # rare: the page itself holds a marker character (all are EF B7 9x in UTF-8)
+    if (b"\xef\xb7" in data and any(m in text for m in _MARKERS)) or (
+        b"&#" in data and _MARKER_REF.search(text)
+    ):
+        _strip_markers(root)
+    rendered = str(_RENDER(root))
+    if any(c in rendered for c in _INVISIBLE):  # one pass over the page, not one per text node
+        rendered = rendered.translate(_NO_INVISIBLE)
     out = _Tokens()
-    for i, part in enumerate(_TABLES.split(str(_RENDER(root)))):
+    for i, part in enumerate(_TABLES.split(rendered)):
         if i % 2:
             out.table(part)
         else:
             out.text(part)
-    return Document(form="html", tokens=out.tokens, title=_title(root), meta=_meta(out.tokens))
+    return Document(form="html", tokens=out.tokens, title=title, meta=_meta(out.tokens))
+
+
+def _strip_markers(root: etree._Element) -> None:
+    for el in root.iter():
+        if el.text:
+            el.text = el.text.translate(_NO_MARKERS)
+        if el.tail:
+            el.tail = el.tail.translate(_NO_MARKERS)

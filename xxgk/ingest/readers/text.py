@@ -9,6 +9,7 @@ line, separated by spaces. All three become the same token stream.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from xxgk.ingest.model import Document, Token
 from xxgk.ingest.values import is_value_text
@@ -18,6 +19,8 @@ _SECTION = re.compile(r"^\s*[一二三四五六七八九十]+、")
 # adjacent (that would backtrack quadratically on a long run of spaces)
 _MD_SEPARATOR = re.compile(r"\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
+_SPACES = re.compile(r"(\s+)")
+_CELL_GAP = re.compile(r"\s{2,}|\u3000+")  # how a layout-preserving converter separates cells
 
 
 def looks_like_docx_text(text: str) -> bool:
@@ -27,11 +30,16 @@ def looks_like_docx_text(text: str) -> bool:
 
 
 def _is_md_separator(line: str) -> bool:
-    return _MD_SEPARATOR.fullmatch(line.strip()) is not None
+    line = line.strip()
+    # the plain tests spare the regex on the other lines, nearly all of them
+    return (
+        line[:1] in ("|", ":", "-") and "--" in line and _MD_SEPARATOR.fullmatch(line) is not None
+    )
 
 
 def looks_like_markdown(text: str) -> bool:
-    return sum(1 for line in text.splitlines() if _is_md_separator(line)) >= 2
+    separators = filter(_is_md_separator, text.splitlines()) if "--" in text else iter(())
+    return len(list(islice(separators, 2))) == 2
 
 
 def read_docx_text(text: str) -> Document:
@@ -40,17 +48,16 @@ def read_docx_text(text: str) -> Document:
     in_row = False  # inside a run of cell lines not yet closed by a blank line
     cell_open = False  # the previous line was a cell, so an untabbed line continues it
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() and not line.startswith("\t"):
-            if in_row:
-                row += 1
-            in_row = cell_open = False
-            continue
         if line.startswith("\t"):
             if not in_row:
                 row += 1
                 in_row = True
             tokens.append(Token(line.strip(), row, f"line {number}"))
             cell_open = True
+        elif not line.strip():
+            if in_row:
+                row += 1
+            in_row = cell_open = False
         elif cell_open and not _SECTION.match(line):
             last = tokens[-1]
             tokens[-1] = Token(last.text + line.strip(), last.row, last.where)
@@ -63,7 +70,7 @@ def read_docx_text(text: str) -> Document:
 
 def split_line(line: str) -> tuple[str, list[str]]:
     """A plain-text table line: its label and the values that trail it ("规章 0 0 0")."""
-    parts = re.split(r"(\s+)", line.strip())  # keep the spaces, so the label keeps its columns
+    parts = _SPACES.split(line.strip())  # keep the spaces, so the label keeps its columns
     values: list[str] = []  # collected from the end, then put back in order
     while len(parts) >= 3 and is_value_text(parts[-1]):
         values.append(parts.pop())
@@ -86,14 +93,15 @@ def read_lines(text: str, form: str) -> Document:
             cells = [c.strip() for c in stripped.strip("|").split("|")]
             tokens.extend(Token(c, row, f"{where}, cell {i}") for i, c in enumerate(cells, start=1))
             continue
-        stripped = _MD_HEADING.sub("", stripped)
+        if "#" in stripped:
+            stripped = _MD_HEADING.sub("", stripped)
         label, values = split_line(stripped)
         if not values:
             tokens.append(Token(stripped, row, where, in_table=False))
             continue
         # a layout-preserving converter puts a group label and a row label in columns
         # ("三、本年度   （一）予以公开   3 0 ..."): two or more spaces separate cells
-        for i, part in enumerate(p for p in re.split(r"\s{2,}|\u3000+", label) if p):
+        for i, part in enumerate(p for p in _CELL_GAP.split(label) if p):
             tokens.append(Token(part, row, f"{where}, cell {i + 1}"))
         tokens.extend(Token(v, row, f"{where}, value {i}") for i, v in enumerate(values, 1))
     return Document(form=form, tokens=tokens)
