@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, astuple, dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +24,7 @@ import duckdb
 import pandas as pd
 from great_expectations.checkpoint.checkpoint import CheckpointResult
 
+from xxgk.atomic import replacing
 from xxgk.checks.waivers import Waiver
 
 SCHEMA = "checks"
@@ -281,20 +280,8 @@ def store_postgres(con: Any, result: Findings) -> None:
             execute_values(cur, f"insert into {SCHEMA}.{name} values %s", rows, page_size=1000)
 
 
-@contextmanager
-def _replacing(path: Path) -> Iterator[Path]:
-    """A temporary file beside `path` that replaces it in one rename once written: a reader (or
-    a killed run) sees the previous file or the new one, never half of one."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def _csv(path: Path, items: list, cls: type) -> Path:
-    with _replacing(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+    with replacing(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow([f.name for f in fields(cls)])
         for item in items:
@@ -315,7 +302,7 @@ def write(out: Path, result: Findings) -> tuple[Path, ...]:
         "findings": [asdict(f) for f in result.findings],
     }
     json_path = out / "findings.json"
-    with _replacing(json_path) as tmp:
+    with replacing(json_path) as tmp:
         tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return (
         _csv(out / "findings.csv", result.findings, Finding),

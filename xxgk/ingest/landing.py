@@ -40,6 +40,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from xxgk.atomic import replacing
 from xxgk.ingest.model import ParseError, ParseResult, ReportMeta, shown
 from xxgk.warehouse.divisions import resolve_body
 
@@ -362,9 +363,8 @@ class Landing:
 
     @staticmethod
     def _write_atomic(table: pa.Table, path: Path) -> None:
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, path)
+        with replacing(path) as tmp:
+            pq.write_table(table, tmp, compression="zstd")
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
