@@ -8,22 +8,34 @@
 -- only then paired with the rule contexts; terms are listed one by one only for the few sides
 -- that cannot be assessed. Expanding every term of every context first (about 580 a report) made
 -- this the warehouse's largest and most memory-hungry step.
+--
+-- Built by report (macros/incremental.sql): an incremental build values the sides of new and
+-- re-parsed reports and of the reports that read them (same body, same or next year) only.
 
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    unique_key='report_id',
+    incremental_strategy='delete+insert',
+    post_hook="{{ delete_superseded_versions() }}",
+) }}
 
 with
 
 reports as (
-    select report_id, template from {{ ref('stg_landing__reports') }}
+    select report_id, batch_id, template from {{ ref('stg_landing__reports') }}
 ),
 
 contexts as (
     select
         contexts.*,
+        reports.batch_id,
         reports.template
     from {{ ref('int_rule_contexts_listed') }} as contexts
     inner join reports
         on contexts.report_id = reports.report_id
+    {%- if is_incremental() %}
+    where contexts.report_id in ({{ reports_to_rebuild() }})
+    {%- endif %}
 ),
 
 rule_terms as (
@@ -32,14 +44,27 @@ rule_terms as (
 
 cells as (
     select * from {{ ref('stg_landing__cells') }}
+    {%- if is_incremental() %}
+    where report_id in (
+        select report_id from contexts
+        union
+        select compared_report_id from contexts
+    )
+    {%- endif %}
 ),
 
 facts as (
     select * from {{ ref('stg_landing__facts') }}
+    {%- if is_incremental() %}
+    where report_id in (select report_id from contexts)
+    {%- endif %}
 ),
 
 measures as (
     select * from {{ ref('int_report_measures_computed') }}
+    {%- if is_incremental() %}
+    where report_id in (select report_id from contexts)
+    {%- endif %}
 ),
 
 statuses as (
@@ -184,6 +209,7 @@ read_optional_instances as (
 sides as (
     select
         contexts.report_id,
+        contexts.batch_id,
         contexts.template,
         contexts.rule_id,
         side_shapes.instance,
@@ -280,6 +306,7 @@ unassessable_terms as (
 
 select
     sides.report_id,
+    sides.batch_id,
     sides.template,
     sides.rule_id,
     sides.instance,

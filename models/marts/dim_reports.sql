@@ -44,6 +44,7 @@ final as (
         ----------  ids
         reports.report_id,
         {{ dbt.hash('reports.body') }} as body_id,
+        reports.batch_id,
         reports.sha256,
 
         ----------  strings

@@ -1,9 +1,21 @@
--- One row per report × cell code: the landed cell placed in its table, row and column.
+-- One row per report × cell code: the landed cell placed in its table, row and column. Built
+-- by report (macros/incremental.sql): an incremental build places the cells of new and
+-- re-parsed reports only.
+
+{{ config(
+    materialized='incremental',
+    unique_key='report_id',
+    incremental_strategy='delete+insert',
+    post_hook="{{ delete_superseded_versions() }}",
+) }}
 
 with
 
 cells as (
     select * from {{ ref('stg_landing__cells') }}
+    {%- if is_incremental() %}
+    where report_id in ({{ reports_to_rebuild(neighbours=false) }})
+    {%- endif %}
 ),
 
 reports as (
@@ -21,6 +33,7 @@ final as (
         cells.cell_code,
         catalog.cell_id,
         reports.body_id,
+        reports.batch_id,
 
         ----------  strings
         reports.body,

@@ -2,7 +2,16 @@
 -- int_rule_sides_valued, which never reads a blank, a mark or an absent cell as 0), the
 -- difference, and the status. With several readings of the right-hand side the instance passes
 -- if any reading matches, fails only when every reading is assessable and none matches, and is
--- not_assessable otherwise.
+-- not_assessable otherwise. Built by report like int_rule_sides_valued
+-- (macros/incremental.sql).
+
+{{ config(
+    materialized='incremental',
+    unique_key='report_id',
+    incremental_strategy='delete+insert',
+    post_hook="{{ delete_superseded_versions() }}",
+) }}
+
 with
 
 reports as (
@@ -11,6 +20,9 @@ reports as (
 
 sides as (
     select * from {{ ref('int_rule_sides_valued') }}
+    {%- if is_incremental() %}
+    where report_id in ({{ reports_to_rebuild() }})
+    {%- endif %}
 ),
 
 readings as (
@@ -80,6 +92,7 @@ final as (
         ranked.report_id,
         ranked.rule_id,
         reports.body_id,
+        reports.batch_id,
         ranked.compared_report_id,
         case
             when ranked.fact_index is not null

@@ -32,7 +32,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--docs",
         action="store_true",
         help="then generate the dbt docs (HOME/dbt/target/static_index.html), which `xxgk check "
-        "--no-dbt-docs` links as they are",
+        "--no-dbt-docs` links as they are; skipped when the docs there were made from the same "
+        "project",
+    )
+    p.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every report in the models built by report (fct_disclosure_cells, "
+        "int_rule_sides_valued, fct_rule_checks); without it they add the new and changed "
+        "reports only, unless the project (models, macros, seeds) changed since the last build",
     )
     options.add_target(p)
     p.set_defaults(func=run)
@@ -47,7 +55,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         with hold(home.root, "build"):
-            outcome = build(home, select=args.select, docs=args.docs, target=args.target)
+            outcome = build(
+                home,
+                select=args.select,
+                docs=args.docs,
+                target=args.target,
+                full_refresh=args.full_refresh,
+            )
     except LockHeld as e:
         print(f"xxgk: {e}", file=sys.stderr)
         return 1

@@ -67,7 +67,7 @@ def _stages(args: argparse.Namespace, home: Home) -> int:
         return 2
     _stage("ingest", start)
     start = time.perf_counter()
-    if build.run(argparse.Namespace(select=None, docs=True, **common)) != 0:
+    if build.run(argparse.Namespace(select=None, docs=True, full_refresh=False, **common)) != 0:
         return 1
     _stage("dbt build", start)
     start = time.perf_counter()

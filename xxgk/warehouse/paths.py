@@ -41,3 +41,12 @@ class Home:
     @property
     def dbt_logs(self) -> Path:
         return self.root / "dbt" / "logs"
+
+    def built_with(self, target: str) -> Path:
+        """The project fingerprint of the last complete build on `target` (fingerprint.py)."""
+        return self.root / "dbt" / f"built-{target}.sha256"
+
+    @property
+    def docs_made_with(self) -> Path:
+        """The project fingerprint and target of the dbt docs in dbt/target."""
+        return self.dbt_target / "static_index.sha256"

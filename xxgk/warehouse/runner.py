@@ -3,7 +3,9 @@ DuckDB file and landing of one home (see paths.py).
 
 `build` works on a copy of the warehouse and swaps it in with one rename when dbt has finished,
 so a killed build leaves the last complete warehouse, never one with some models rebuilt and
-others not; the next build discards the copy it left.
+others not; the next build discards the copy it left. The largest models are built by report
+(macros/incremental.sql): a build adds what changed in the landing, and runs a full refresh
+when asked or when the project differs from the last complete build's (fingerprint.py).
 
 With `target="postgres"` (profiles.yml) the warehouse is a PostgreSQL server: the landing's
 current rows are loaded into its schema `landing` first (postgres_loader, COPY), then dbt builds
@@ -22,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from xxgk.ingest.landing import Landing
+from xxgk.warehouse import fingerprint
 from xxgk.warehouse.paths import HOME_ENV, PROJECT_DIR, Home
 from xxgk.warehouse.targets import DEFAULT_TARGET
 
@@ -98,7 +101,52 @@ def _discard(database: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def _build_postgres(home: Home, select: str | None, docs: bool) -> DbtOutcome:
+@dataclass(frozen=True)
+class _Plan:
+    """What one build runs: dbt's arguments, whether the docs are regenerated, and the project
+    fingerprint to store once it is complete (None: a partial selection stores none)."""
+
+    dbt_args: list[str]
+    docs: bool
+    fingerprint: str | None
+    target: str
+
+    @classmethod
+    def make(
+        cls, home: Home, select: str | None, docs: bool, target: str, full_refresh: bool
+    ) -> _Plan:
+        current = fingerprint.project_fingerprint()
+        # rows built by report stay only while the project that built them is the same
+        full = full_refresh or fingerprint.stored(home.built_with(target)) != current
+        made = f"{current} {target}"
+        return cls(
+            dbt_args=[
+                "build",
+                *(["--select", select] if select else []),
+                *(["--full-refresh"] if full else []),
+            ],
+            docs=docs and fingerprint.stored(home.docs_made_with) != made,
+            fingerprint=None if select else current,
+            target=target,
+        )
+
+    def run(self, home: Home, warehouse: Path | None = None) -> DbtOutcome:
+        outcome = run_dbt(self.dbt_args, home, warehouse=warehouse, target=self.target)
+        if outcome.success and self.docs:
+            # on the same warehouse and profile as the build, so dbt's partial parsing holds
+            outcome = run_dbt(
+                ["docs", "generate", "--static"], home, warehouse=warehouse, target=self.target
+            )
+            if outcome.success and self.fingerprint:
+                fingerprint.store(home.docs_made_with, f"{self.fingerprint} {self.target}")
+        return outcome
+
+    def complete(self, home: Home) -> None:
+        if self.fingerprint:
+            fingerprint.store(home.built_with(self.target), self.fingerprint)
+
+
+def _build_postgres(home: Home, plan: _Plan) -> DbtOutcome:
     """The landing loaded into the server, then `dbt build` (and `dbt docs generate`) there."""
     import psycopg2
 
@@ -109,32 +157,36 @@ def _build_postgres(home: Home, select: str | None, docs: bool) -> DbtOutcome:
         load_landing(Landing(home.landing), PostgresSettings.from_env())
     except (WarehouseUnavailable, psycopg2.Error) as e:
         return DbtOutcome(False, error=f"loading the landing into PostgreSQL: {e}".strip())
-    outcome = run_dbt(["build", *(["--select", select] if select else [])], home, target="postgres")
-    if outcome.success and docs:
-        outcome = run_dbt(["docs", "generate", "--static"], home, target="postgres")
+    outcome = plan.run(home)
+    if outcome.error is None and not outcome.models_failed:
+        plan.complete(home)
     return outcome
 
 
 def build(
-    home: Home, select: str | None = None, docs: bool = False, target: str = DEFAULT_TARGET
+    home: Home,
+    select: str | None = None,
+    docs: bool = False,
+    target: str = DEFAULT_TARGET,
+    full_refresh: bool = False,
 ) -> DbtOutcome:
     """Seed, run and test the warehouse (`dbt build`) on a copy swapped in when dbt finishes,
-    optionally with `dbt docs generate --static` (HOME/dbt/target/static_index.html). An empty
-    landing is created first, so a build before any ingest gives empty marts. Target
-    `postgres` builds on the server (see above)."""
+    optionally with `dbt docs generate --static` (HOME/dbt/target/static_index.html, made
+    again only when the project changed). Models built by report add the new and changed
+    reports only, unless `full_refresh` or the project changed since the last complete build
+    (fingerprint.py). An empty landing is created first, so a build before any ingest gives
+    empty marts. Target `postgres` builds on the server (see above)."""
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
     Landing(home.landing).init()
+    plan = _Plan.make(home, select, docs, target, full_refresh)
     if target == "postgres":
-        return _build_postgres(home, select, docs)
+        return _build_postgres(home, plan)
     copy = home.root / f".{home.warehouse.name}.building"
     _discard(copy)  # what a killed build left
     if home.warehouse.exists():
         shutil.copyfile(home.warehouse, copy)
-    outcome = run_dbt(["build", *(["--select", select] if select else [])], home, warehouse=copy)
-    if outcome.success and docs:
-        # on the copy too: the same profile as the build, so dbt's partial parsing holds
-        outcome = run_dbt(["docs", "generate", "--static"], home, warehouse=copy)
+    outcome = plan.run(home, warehouse=copy)
     DuckDBConnectionManager.close_all_connections()
     if outcome.error is not None or outcome.models_failed:
         # dbt did not run, or would leave some models of this build beside others of the last:
@@ -144,4 +196,5 @@ def build(
     with duckdb.connect(str(copy)) as con:
         con.execute("checkpoint")  # everything in the file itself, none of it in a WAL
     os.replace(copy, home.warehouse)
+    plan.complete(home)
     return outcome
