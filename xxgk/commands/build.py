@@ -38,9 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--full-refresh",
         action="store_true",
-        help="rebuild every report in the models built by report (fct_disclosure_cells, "
-        "int_rule_sides_valued, fct_rule_checks); without it they add the new and changed "
-        "reports only, unless the project (models, macros, seeds) changed since the last build",
+        help="rebuild everything: the seeds, every model, every test and unit test. Without it, "
+        "when the project (models, macros, seeds, dbt's version) is the one of the last "
+        "complete build, the models built by report (fct_disclosure_cells, "
+        "int_rule_sides_valued, fct_rule_checks) add the new and changed reports only, and the "
+        "seeds, their tests and the unit tests, which that build passed, are left out",
     )
     options.add_target(p)
     p.set_defaults(func=run)

@@ -104,7 +104,9 @@ def _discard(database: Path) -> None:
 @dataclass(frozen=True)
 class _Plan:
     """What one build runs: dbt's arguments, whether the docs are regenerated, and the project
-    fingerprint to store once it is complete (None: a partial selection stores none)."""
+    fingerprint to store once it is complete (None: a partial selection stores none). With the
+    project of the last complete build, the build is by report and leaves out what only the
+    project decides: the seeds, their tests and the unit tests."""
 
     dbt_args: list[str]
     docs: bool
@@ -117,14 +119,20 @@ class _Plan:
     ) -> _Plan:
         current = fingerprint.project_fingerprint()
         # rows built by report stay only while the project that built them is the same
-        full = full_refresh or fingerprint.stored(home.built_with(target)) != current
+        full = (
+            full_refresh
+            or fingerprint.stored(home.built_with(target)) != current
+            or (target != "postgres" and not home.warehouse.exists())
+        )
+        if select:
+            selection = ["--select", select]
+        elif full:
+            selection = []
+        else:  # the seeds and the unit tests are the ones the last complete build passed
+            selection = ["--select", "source:landing+", "--exclude-resource-type", "unit_test"]
         made = f"{current} {target}"
         return cls(
-            dbt_args=[
-                "build",
-                *(["--select", select] if select else []),
-                *(["--full-refresh"] if full else []),
-            ],
+            dbt_args=["build", *selection, *(["--full-refresh"] if full else [])],
             docs=docs and fingerprint.stored(home.docs_made_with) != made,
             fingerprint=None if select else current,
             target=target,
