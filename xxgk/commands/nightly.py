@@ -23,13 +23,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "nightly",
         help=HELP,
-        description=HELP + ". Runs `xxgk run PATH...` on HOME (files already ingested and "
-        "unchanged are skipped), keeps the run's findings and their diff under "
-        "HOME/runs/<run_id>/ with a line in HOME/runs/history.csv, and prints the findings "
-        "that are new, resolved and still open since the previous run. Waived findings (see "
-        "--waivers) are kept and shown but never fail the run. Exit status: 0 no open "
-        "unwaived finding at or above --fail-on, 1 such a finding, a failed stage or another "
-        "xxgk command using HOME, 2 bad usage.",
+        description=HELP
+        + ". Runs `xxgk run PATH...` on HOME (files already ingested and unchanged are skipped;"
+        " the models built by report add only the new and changed reports, see `xxgk build "
+        "--help`; GX validates the whole warehouse), keeps the run's findings and their diff "
+        "under HOME/runs/<run_id>/ with a line in HOME/runs/history.csv, and prints the "
+        "findings that are new, resolved and still open since the previous run. Waived "
+        "findings (see --waivers) are kept and shown but never fail the run. Exit status: 0 "
+        "no open unwaived finding at or above --fail-on, 1 such a finding, a failed stage or "
+        "another xxgk command using HOME, 2 bad usage.",
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders")
     options.add_home(p)
