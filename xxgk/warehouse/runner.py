@@ -141,10 +141,10 @@ class _Plan:
     def run(self, home: Home, warehouse: Path | None = None) -> DbtOutcome:
         outcome = run_dbt(self.dbt_args, home, warehouse=warehouse, target=self.target)
         if outcome.success and self.docs:
-            # on the same warehouse and profile as the build, so dbt's partial parsing holds
-            outcome = run_dbt(
-                ["docs", "generate", "--static"], home, warehouse=warehouse, target=self.target
-            )
+            # on the same warehouse and profile as the build, so dbt's partial parsing holds;
+            # --no-compile: the build has just compiled what it ran, and the docs show that
+            docs = ["docs", "generate", "--static", "--no-compile"]
+            outcome = run_dbt(docs, home, warehouse=warehouse, target=self.target)
             if outcome.success and self.fingerprint:
                 fingerprint.store(home.docs_made_with, f"{self.fingerprint} {self.target}")
         return outcome
