@@ -24,7 +24,12 @@ import xstatic.pkg.jquery
 from great_expectations.render.view import DefaultJinjaIndexPageView, DefaultJinjaPageView
 from jinja2 import ChoiceLoader, Environment, FunctionLoader
 
+from xxgk.template.rules import FAMILIES
+
 SITE_FILES = resources.files("xxgk.checks.site")
+# the index lists the validations of the last runs only: GX reads every result it lists (each
+# the whole result of a suite), so an unbounded index grows slower with every nightly run
+INDEX_RUNS = 30
 # GX templates this site replaces, by the name GX asks for
 OVERRIDES = {
     "page.j2": "page.html",
@@ -93,6 +98,7 @@ def site_config(site_dir: str, dbt_docs: bool) -> dict[str, Any]:
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": site_dir},
         "site_index_builder": {
             "class_name": "DefaultSiteIndexBuilder",
+            "validation_results_limit": INDEX_RUNS * len(FAMILIES),  # a validation per suite
             "view": {**view, "class_name": OfflineIndexPageView.__name__},
         },
         "site_section_builders": {
