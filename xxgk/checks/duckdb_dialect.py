@@ -51,7 +51,7 @@ class ReadOnlyDuckDBDialect(duckdb_engine.Dialect):
 
 
 MEMORY_LIMIT_ENV = "XXGK_DUCKDB_MEMORY_LIMIT"
-MEMORY_LIMIT_DEFAULT = "1500MB"
+MEMORY_LIMIT_DEFAULT = "1300MB"
 
 registry.register(f"duckdb.{DRIVER}", __name__, ReadOnlyDuckDBDialect.__name__)
 
