@@ -7,6 +7,16 @@
     `xxgk build` runs a full refresh whenever the project (models, macros, seeds) changes.
 -#}
 
+{#- The configuration of a model built by report: rows of a report are replaced together. -#}
+{% macro config_built_by_report() %}
+    {{ config(
+        materialized='incremental',
+        unique_key='report_id',
+        incremental_strategy='delete+insert',
+        post_hook="{{ delete_superseded_versions() }}",
+    ) }}
+{% endmacro %}
+
 {#- A subquery: the report_id of every current report the model rebuilds. -#}
 {% macro reports_to_rebuild(neighbours=true) %}
     with

@@ -12,12 +12,7 @@
 -- Built by report (macros/incremental.sql): an incremental build values the sides of new and
 -- re-parsed reports and of the reports that read them (same body, same or next year) only.
 
-{{ config(
-    materialized='incremental',
-    unique_key='report_id',
-    incremental_strategy='delete+insert',
-    post_hook="{{ delete_superseded_versions() }}",
-) }}
+{{ config_built_by_report() }}
 
 with
 

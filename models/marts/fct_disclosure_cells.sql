@@ -2,12 +2,7 @@
 -- by report (macros/incremental.sql): an incremental build places the cells of new and
 -- re-parsed reports only.
 
-{{ config(
-    materialized='incremental',
-    unique_key='report_id',
-    incremental_strategy='delete+insert',
-    post_hook="{{ delete_superseded_versions() }}",
-) }}
+{{ config_built_by_report() }}
 
 with
 

@@ -5,12 +5,7 @@
 -- not_assessable otherwise. Built by report like int_rule_sides_valued
 -- (macros/incremental.sql).
 
-{{ config(
-    materialized='incremental',
-    unique_key='report_id',
-    incremental_strategy='delete+insert',
-    post_hook="{{ delete_superseded_versions() }}",
-) }}
+{{ config_built_by_report() }}
 
 with
 
